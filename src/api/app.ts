@@ -1,0 +1,97 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import mongoose from 'mongoose';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors';
+import { httpDuration, metrics } from '../metrics';
+import type { Services } from '../services';
+import { openApiDocument } from './openapi';
+import { docsPage } from './docs';
+import { channelRoutes } from './routes/channel';
+
+/** Builds the Express app (no port, no connections opened): testable as it is. */
+export function createApp(services: Services) {
+  const { config, log } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null },
+      },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string) || randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: res.statusCode }));
+    next();
+  });
+  app.use(express.json({ limit: config.BODY_LIMIT }));
+  app.use(express.urlencoded({ extended: false, limit: config.BODY_LIMIT }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = {
+      mongodb: mongoose.connection.readyState === 1 && (await ping(() => mongoose.connection.db!.admin().ping())),
+      temporal: await ping(() => services.temporal.connection.workflowService.getSystemInfo({})),
+    };
+    const ready = checks.mongodb && checks.temporal;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  const router = express.Router();
+  channelRoutes(router, services);
+  app.use(router);
+
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  docsPage(app);
+
+  app.use((req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.path}.`)));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = toAppError(err);
+    if (error.status >= 500) req.log.error({ err }, 'request failed');
+    res.status(error.status).json({
+      error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+    });
+  });
+  return app;
+}
+
+async function ping(check: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Maps anything thrown to the error contract; internals never reach the response. */
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; statusCode?: number };
+  if (e.type === 'entity.parse.failed') return new AppError('validation_failed', 'The request body is not valid JSON.');
+  if (e.type === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large.');
+  if (e.status === 400 || e.statusCode === 400) return new AppError('validation_failed', 'The request could not be read.');
+  return new AppError('internal', 'Something went wrong on our side; the request was not completed. Try again.');
+}

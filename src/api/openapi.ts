@@ -1,0 +1,31 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+/** Filled by defineRoute: the same zod schemas validate requests and describe them here. */
+export const registry = new OpenAPIRegistry();
+
+registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+
+export const errorSchema = registry.register(
+  'Error',
+  z.object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  }),
+);
+
+export function openApiDocument() {
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'sms-channel API',
+      version: '1.0.0',
+      description: 'The SMS / Text Messages channel: settings, numbers, custom-number requests, messages and inbox.',
+    },
+  });
+}

@@ -1,0 +1,143 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services';
+import { connectNumber, disconnect, getChannelView, listSelectableNumbers, setEnabled, type ChannelDeps } from '../../numbers/channel';
+import { temporalReleaseScheduler } from '../../numbers/release';
+import { requireSmsAddon, setSmsAddon } from '../../workspaces/addon';
+import { listAudit } from '../../audit/record';
+import { defineRoute } from '../route';
+import { listOf, numberSchema, wsParams } from '../schemas';
+
+const channelSchema = z
+  .object({
+    workspaceId: z.string(),
+    status: z.enum(['not_configured', 'connected', 'disconnected']),
+    enabled: z.boolean(),
+    number: numberSchema.nullable(),
+    addon: z.object({ active: z.boolean() }),
+    webhook: z.object({ status: z.string(), checkedAt: z.string().nullable(), detail: z.string().nullable() }),
+    lastInboundAt: z.string().nullable(),
+  })
+  .openapi('SmsChannel');
+
+const actorOf = (p: { keyId: string; role: string }) => ({ keyId: p.keyId, role: p.role });
+
+export function channelRoutes(router: Router, services: Services): void {
+  const deps: ChannelDeps = {
+    releases: temporalReleaseScheduler(services.temporal, services.config.TEMPORAL_TASK_QUEUE),
+    cooldownSeconds: services.config.NUMBER_COOLDOWN_SECONDS,
+  };
+  const tags = ['SMS channel'];
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/v1/workspaces/:ws/sms', summary: 'Read the SMS channel settings', tags, roles: ['admin', 'agent'], params: wsParams, response: channelSchema, errors: [404] },
+    ({ params }) => getChannelView(params.ws),
+  );
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/v1/workspaces/:ws/sms/numbers', summary: 'Numbers the Number dropdown offers', tags, roles: ['admin'], params: wsParams, response: listOf(numberSchema), errors: [402, 404] },
+    async ({ params }) => {
+      await requireSmsAddon(params.ws);
+      return { data: await listSelectableNumbers(params.ws), nextCursor: null };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'put',
+      path: '/v1/workspaces/:ws/sms',
+      summary: 'Connect a number, or switch to another (Configure → Save)',
+      tags,
+      roles: ['admin'],
+      params: wsParams,
+      body: z.object({ numberId: z.string().min(1).max(64), enabled: z.boolean().optional() }).strict(),
+      response: channelSchema,
+      errors: [402, 404, 409],
+    },
+    async ({ params, body, principal }) => {
+      await requireSmsAddon(params.ws);
+      return connectNumber(deps, { workspaceId: params.ws, numberId: body.numberId, enabled: body.enabled, actor: actorOf(principal) });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'patch',
+      path: '/v1/workspaces/:ws/sms',
+      summary: 'Stop or resume sending (the Enabled switch)',
+      tags,
+      roles: ['admin'],
+      params: wsParams,
+      body: z.object({ enabled: z.boolean() }).strict(),
+      response: channelSchema,
+      errors: [402, 404, 409],
+    },
+    async ({ params, body, principal }) => {
+      await requireSmsAddon(params.ws);
+      return setEnabled(params.ws, body.enabled, actorOf(principal));
+    },
+  );
+
+  defineRoute(
+    router,
+    { method: 'delete', path: '/v1/workspaces/:ws/sms', summary: 'Disconnect the number', tags, roles: ['admin'], params: wsParams, response: channelSchema, errors: [402, 404, 409] },
+    async ({ params, principal }) => {
+      await requireSmsAddon(params.ws);
+      return disconnect(deps, params.ws, actorOf(principal));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'put',
+      path: '/v1/workspaces/:ws/addons/sms',
+      summary: 'Turn the Text Messages add-on on or off (billing)',
+      tags: ['Billing'],
+      roles: ['admin'],
+      params: wsParams,
+      body: z.object({ active: z.boolean() }).strict(),
+      response: z.object({ active: z.boolean() }),
+      errors: [404],
+    },
+    ({ params, body, principal }) => setSmsAddon(params.ws, body.active, actorOf(principal)),
+  );
+
+  const auditEntry = z.object({
+    id: z.string(),
+    action: z.string(),
+    actor: z.object({ keyId: z.string(), role: z.string() }),
+    before: z.unknown(),
+    after: z.unknown(),
+    at: z.string(),
+  });
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/v1/workspaces/:ws/audit',
+      summary: 'The audit trail of configuration changes, newest first',
+      tags,
+      roles: ['admin'],
+      params: wsParams,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.iso.datetime().optional() }),
+      response: listOf(auditEntry),
+    },
+    async ({ params, query }) => {
+      const entries = await listAudit(params.ws, query.limit, query.cursor ? new Date(query.cursor) : undefined);
+      const data = entries.map((e) => ({
+        id: e._id,
+        action: e.action,
+        actor: { keyId: e.actor?.keyId ?? '', role: e.actor?.role ?? '' },
+        before: e.before,
+        after: e.after,
+        at: e.at.toISOString(),
+      }));
+      return { data, nextCursor: data.length === query.limit ? data[data.length - 1].at : null };
+    },
+  );
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Schemas shared by several routes. */
+export const wsParams = z.object({ ws: z.string().min(1).max(64) });
+
+export const numberSchema = z
+  .object({
+    id: z.string(),
+    e164: z.string().openapi({ example: '+14155550123' }),
+    kind: z.enum(['shared', 'custom', 'byo']),
+    type: z.enum(['local', 'toll_free', 'short_code']),
+    country: z.string(),
+    throughputPerSecond: z.number(),
+  })
+  .openapi('PhoneNumber');
+
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+
+export const paging = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+});

@@ -1,0 +1,263 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+
+/*
+ * Every write in this project is a single-document operation guarded by unique indexes, so it is
+ * atomic on MongoDB and on FerretDB alike (neither transactions nor change streams are used).
+ * Optional unique keys are left absent rather than null: a missing field never collides.
+ */
+
+const opts = { versionKey: false as const, timestamps: false };
+
+const workspaceSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    /** ISO country used to read national phone numbers typed by agents. */
+    defaultCountry: { type: String, required: true, default: 'US' },
+    addons: {
+      sms: {
+        active: { type: Boolean, required: true, default: false },
+        changedAt: { type: Date },
+      },
+    },
+    /** Answer to HELP / INFO keywords. */
+    helpText: { type: String },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  opts,
+);
+export const Workspace = mongoose.model('Workspace', workspaceSchema);
+export type WorkspaceDoc = InferSchemaType<typeof workspaceSchema>;
+
+export const ROLES = ['admin', 'agent', 'support'] as const;
+export type Role = (typeof ROLES)[number];
+
+const apiKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** Absent for platform support keys, which belong to no workspace. */
+    workspaceId: { type: String },
+    role: { type: String, enum: ROLES, required: true },
+    /** SHA-256 of the key: keys are 192-bit random, so a fast hash is enough and lookups stay O(1). */
+    hash: { type: String, required: true, unique: true },
+    label: { type: String },
+    email: { type: String },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  opts,
+);
+export const ApiKey = mongoose.model('ApiKey', apiKeySchema);
+
+export const NUMBER_KINDS = ['shared', 'custom', 'byo'] as const;
+export const NUMBER_TYPES = ['local', 'toll_free', 'short_code'] as const;
+export type NumberKind = (typeof NUMBER_KINDS)[number];
+export type NumberType = (typeof NUMBER_TYPES)[number];
+
+const phoneNumberSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    e164: { type: String, required: true, unique: true },
+    kind: { type: String, enum: NUMBER_KINDS, required: true },
+    type: { type: String, enum: NUMBER_TYPES, required: true },
+    country: { type: String, required: true },
+    throughputPerSecond: { type: Number, required: true },
+    /** The provider account that owns the number: its token signs the number's webhooks. */
+    accountSid: { type: String, required: true },
+    providerSid: { type: String },
+    /** The workspace that owns a custom or bring-your-own number; absent for the shared pool. */
+    ownerWorkspaceId: { type: String, index: true },
+    friendlyName: { type: String },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  opts,
+);
+export const PhoneNumber = mongoose.model('PhoneNumber', phoneNumberSchema);
+export type PhoneNumberDoc = InferSchemaType<typeof phoneNumberSchema> & { _id: string };
+
+/**
+ * Who holds a shared number. `_id` is the number's id, so the unique primary key makes "exactly one
+ * workspace holds it" an atomic insert. `reserved` is the cool-down after a switch or disconnect.
+ */
+const numberHoldSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true, index: true },
+    state: { type: String, enum: ['held', 'reserved'], required: true },
+    reservedUntil: { type: Date },
+    since: { type: Date, required: true },
+  },
+  opts,
+);
+export const NumberHold = mongoose.model('NumberHold', numberHoldSchema);
+
+export const CHANNEL_STATUSES = ['not_configured', 'connected', 'disconnected'] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+export const WEBHOOK_STATUSES = ['unknown', 'ok', 'repaired', 'misconfigured', 'error'] as const;
+
+const smsChannelSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // the workspace id: one SMS channel per workspace
+    status: { type: String, enum: CHANNEL_STATUSES, required: true },
+    enabled: { type: Boolean, required: true },
+    numberId: { type: String },
+    e164: { type: String },
+    /** Optimistic concurrency: every change is conditional on the revision it read. */
+    revision: { type: Number, required: true, default: 0 },
+    updatedAt: { type: Date, required: true },
+    webhook: {
+      status: { type: String, enum: WEBHOOK_STATUSES, default: 'unknown' },
+      checkedAt: { type: Date },
+      detail: { type: String },
+    },
+    lastInboundAt: { type: Date },
+  },
+  opts,
+);
+export const SmsChannel = mongoose.model('SmsChannel', smsChannelSchema);
+
+const auditSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    actor: { keyId: String, role: String },
+    action: { type: String, required: true },
+    before: { type: Schema.Types.Mixed },
+    after: { type: Schema.Types.Mixed },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+auditSchema.index({ workspaceId: 1, at: -1 });
+export const AuditEntry = mongoose.model('AuditEntry', auditSchema);
+
+// ---- conversations (inbox) ---------------------------------------------------------------------
+
+export const CHANNELS = ['sms', 'webchat', 'whatsapp', 'messenger', 'instagram'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+const contactSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    /** E.164 for phone channels, a visitor id for web chat. */
+    address: { type: String, required: true },
+    name: { type: String },
+    optedOut: { type: Boolean, required: true, default: false },
+    optOutChangedAt: { type: Date },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  opts,
+);
+contactSchema.index({ workspaceId: 1, address: 1 }, { unique: true });
+export const Contact = mongoose.model('Contact', contactSchema);
+
+const conversationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    contactId: { type: String, required: true },
+    contactAddress: { type: String, required: true },
+    status: { type: String, enum: ['open', 'closed'], required: true },
+    /**
+     * "open" while open, the conversation's own id once closed: with the unique index below, at
+     * most one open thread exists per contact and channel, even under concurrent webhooks.
+     */
+    openSlot: { type: String, required: true },
+    unreadCount: { type: Number, required: true, default: 0 },
+    lastMessageAt: { type: Date, required: true },
+    lastMessagePreview: { type: String },
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+conversationSchema.index({ workspaceId: 1, channel: 1, contactId: 1, openSlot: 1 }, { unique: true });
+conversationSchema.index({ workspaceId: 1, lastMessageAt: -1, _id: -1 });
+export const Conversation = mongoose.model('Conversation', conversationSchema);
+
+export const MESSAGE_STATUSES = [
+  'accepted', // stored, its workflow not yet at the provider
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'expired',
+  'received', // inbound
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+const messageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    direction: { type: String, enum: ['inbound', 'outbound'], required: true },
+    from: { type: String, required: true },
+    to: { type: String, required: true },
+    body: { type: String, default: '' },
+    media: [{ _id: false, url: String, contentType: String }],
+    segments: { type: Number },
+    encoding: { type: String },
+    status: { type: String, enum: MESSAGE_STATUSES, required: true },
+    statusHistory: [{ _id: false, status: String, at: Date, errorCode: String }],
+    errorCode: { type: String },
+    errorMessage: { type: String },
+    /** Unique: dedupes webhook retries and finds the message for a status callback. */
+    providerSid: { type: String },
+    /** Always set (the message id when the client sent none), so the compound index never sees null. */
+    idempotencyKey: { type: String, required: true },
+    requestHash: { type: String },
+    senderNumberId: { type: String },
+    sentBy: { type: String },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  opts,
+);
+messageSchema.index({ providerSid: 1 }, { unique: true, sparse: true });
+messageSchema.index({ workspaceId: 1, idempotencyKey: 1 }, { unique: true });
+messageSchema.index({ conversationId: 1, createdAt: 1 });
+export const Message = mongoose.model('Message', messageSchema);
+
+// ---- custom-number requests --------------------------------------------------------------------
+
+export const REQUEST_STATUSES = [
+  'pending_approval',
+  'provisioning',
+  'completed',
+  'rejected',
+  'cancelled',
+  'expired',
+  'failed',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+const numberRequestSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    requestedBy: { keyId: String, email: String },
+    country: { type: String, required: true },
+    type: { type: String, required: true },
+    areaCode: { type: String },
+    region: { type: String },
+    senderId: { type: String },
+    note: { type: String },
+    status: { type: String, enum: REQUEST_STATUSES, required: true },
+    /** Counted by the per-workspace limit while true. */
+    open: { type: Boolean, required: true },
+    numberId: { type: String },
+    e164: { type: String },
+    reason: { type: String },
+    timeline: [{ _id: false, at: Date, actor: String, step: String, detail: String }],
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  opts,
+);
+numberRequestSchema.index({ workspaceId: 1, createdAt: -1 });
+numberRequestSchema.index({ status: 1, createdAt: 1 });
+export const NumberRequest = mongoose.model('NumberRequest', numberRequestSchema);

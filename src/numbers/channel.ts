@@ -1,0 +1,194 @@
+import { AppError, notFound } from '../errors';
+import { NumberHold, PhoneNumber, SmsChannel, Workspace, type PhoneNumberDoc } from '../db/models';
+import { recordAudit, type Actor } from '../audit/record';
+import { acquireNumber, dropHold, reserveNumber } from './pool';
+import type { ReleaseScheduler } from './release';
+
+export interface NumberView {
+  id: string;
+  e164: string;
+  kind: string;
+  type: string;
+  country: string;
+  throughputPerSecond: number;
+}
+
+export const toNumberView = (n: PhoneNumberDoc): NumberView => ({
+  id: n._id,
+  e164: n.e164,
+  kind: n.kind,
+  type: n.type,
+  country: n.country,
+  throughputPerSecond: n.throughputPerSecond,
+});
+
+type ChannelDoc = {
+  status: string;
+  enabled: boolean;
+  numberId?: string | null;
+  revision: number;
+  webhook?: { status?: string | null; checkedAt?: Date | null; detail?: string | null } | null;
+  lastInboundAt?: Date | null;
+};
+
+const NOT_CONFIGURED: ChannelDoc = { status: 'not_configured', enabled: true, revision: 0 };
+
+export async function loadChannel(workspaceId: string): Promise<ChannelDoc> {
+  return ((await SmsChannel.findById(workspaceId).lean()) as ChannelDoc | null) ?? NOT_CONFIGURED;
+}
+
+/** The settings page: status, number, add-on and webhook health. */
+export async function getChannelView(workspaceId: string) {
+  const [workspace, channel] = await Promise.all([Workspace.findById(workspaceId).lean(), loadChannel(workspaceId)]);
+  if (!workspace) throw notFound('Workspace');
+  const number = channel.numberId ? await PhoneNumber.findById(channel.numberId).lean() : null;
+  return {
+    workspaceId,
+    status: channel.status,
+    enabled: channel.enabled,
+    number: number ? toNumberView(number as PhoneNumberDoc) : null,
+    addon: { active: workspace.addons?.sms?.active === true },
+    webhook: {
+      status: channel.webhook?.status ?? 'unknown',
+      checkedAt: channel.webhook?.checkedAt?.toISOString() ?? null,
+      detail: channel.webhook?.detail ?? null,
+    },
+    lastInboundAt: channel.lastInboundAt?.toISOString() ?? null,
+  };
+}
+
+/** The Number dropdown: free shared numbers, shared numbers this workspace holds or has reserved, and its own. */
+export async function listSelectableNumbers(workspaceId: string, now = new Date()): Promise<NumberView[]> {
+  const [shared, own, holds] = await Promise.all([
+    PhoneNumber.find({ kind: 'shared' }).sort({ e164: 1 }).lean(),
+    PhoneNumber.find({ ownerWorkspaceId: workspaceId }).sort({ e164: 1 }).lean(),
+    NumberHold.find({}).lean(),
+  ]);
+  const holdBy = new Map(holds.map((h) => [h._id, h]));
+  const selectable = shared.filter((n) => {
+    const hold = holdBy.get(n._id);
+    if (!hold || hold.workspaceId === workspaceId) return true;
+    return hold.state === 'reserved' && hold.reservedUntil !== undefined && hold.reservedUntil !== null && hold.reservedUntil <= now;
+  });
+  return [...own, ...selectable].map((n) => toNumberView(n as PhoneNumberDoc));
+}
+
+export interface ChannelDeps {
+  releases: ReleaseScheduler;
+  cooldownSeconds: number;
+}
+
+/**
+ * Configure → Save: connects a number, or switches to another. A shared number is taken atomically
+ * (409 number_unavailable when another workspace has it); the number left behind is reserved for
+ * this workspace during the cool-down, then released by a durable timer.
+ */
+export async function connectNumber(
+  deps: ChannelDeps,
+  input: { workspaceId: string; numberId: string; enabled?: boolean; actor: Actor },
+) {
+  const { workspaceId, numberId, actor } = input;
+  const number = await PhoneNumber.findById(numberId).lean();
+  if (!number || (number.kind !== 'shared' && number.ownerWorkspaceId !== workspaceId)) throw notFound('Number');
+  const before = await loadChannel(workspaceId);
+  const enabled = input.enabled ?? before.enabled;
+  if (before.status === 'connected' && before.numberId === numberId) {
+    if (enabled !== before.enabled) return setEnabled(workspaceId, enabled, actor);
+    return getChannelView(workspaceId);
+  }
+
+  const now = new Date();
+  if (number.kind === 'shared') {
+    const held = await acquireNumber(numberId, workspaceId, now);
+    if (held === 'unavailable') {
+      throw new AppError('number_unavailable', `${number.e164} is no longer available: another workspace connected it. Choose another number.`);
+    }
+    await deps.releases.cancel(numberId);
+  }
+
+  const updated = await writeChannel(workspaceId, before.revision, {
+    status: 'connected',
+    enabled,
+    numberId,
+    e164: number.e164,
+  });
+  if (!updated) {
+    if (number.kind === 'shared') await dropHold(numberId, workspaceId);
+    throw new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
+  }
+  if (before.numberId && before.numberId !== numberId) await leaveNumber(deps, workspaceId, before.numberId, now);
+  await recordAudit({
+    workspaceId,
+    actor,
+    action: before.status === 'connected' ? 'sms.number.switched' : 'sms.number.connected',
+    before: snapshot(before),
+    after: { status: 'connected', enabled, numberId },
+  });
+  return getChannelView(workspaceId);
+}
+
+/** The Enabled switch: off keeps the number and stops sending. */
+export async function setEnabled(workspaceId: string, enabled: boolean, actor: Actor) {
+  const before = await loadChannel(workspaceId);
+  if (before.status === 'not_configured') {
+    throw new AppError('channel_not_connected', 'Connect a number first (Configure → Number → Save), then turn sending on or off.');
+  }
+  if (before.enabled !== enabled) {
+    if (!(await writeChannel(workspaceId, before.revision, { enabled }))) {
+      throw new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
+    }
+    await recordAudit({ workspaceId, actor, action: enabled ? 'sms.enabled' : 'sms.disabled', before: snapshot(before), after: { ...snapshot(before), enabled } });
+  }
+  return getChannelView(workspaceId);
+}
+
+/** Disconnect: outbound is blocked until a number is connected again; a shared number cools down. */
+export async function disconnect(deps: ChannelDeps, workspaceId: string, actor: Actor) {
+  const before = await loadChannel(workspaceId);
+  if (before.status !== 'connected' || !before.numberId) {
+    throw new AppError('channel_not_connected', 'No number is connected, so there is nothing to disconnect.');
+  }
+  if (!(await writeChannel(workspaceId, before.revision, { status: 'disconnected', numberId: undefined, e164: undefined }))) {
+    throw new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
+  }
+  await leaveNumber(deps, workspaceId, before.numberId, new Date());
+  await recordAudit({ workspaceId, actor, action: 'sms.disconnected', before: snapshot(before), after: { status: 'disconnected', enabled: before.enabled, numberId: null } });
+  return getChannelView(workspaceId);
+}
+
+async function leaveNumber(deps: ChannelDeps, workspaceId: string, numberId: string, now: Date) {
+  const number = await PhoneNumber.findById(numberId, { kind: 1 }).lean();
+  if (number?.kind !== 'shared') return; // the workspace's own numbers stay in its dropdown
+  await reserveNumber(numberId, workspaceId, new Date(now.getTime() + deps.cooldownSeconds * 1000));
+  await deps.releases.schedule({ numberId, workspaceId, cooldownSeconds: deps.cooldownSeconds });
+}
+
+/** A change applies only over the revision it was computed from (single-document compare-and-set). */
+async function writeChannel(
+  workspaceId: string,
+  revision: number,
+  set: { status?: string; enabled?: boolean; numberId?: string; e164?: string },
+): Promise<boolean> {
+  const $set: Record<string, unknown> = { updatedAt: new Date(), revision: revision + 1 };
+  const $unset: Record<string, 1> = {};
+  for (const [key, value] of Object.entries(set)) {
+    if (value === undefined) $unset[key] = 1;
+    else $set[key] = value;
+  }
+  const update = Object.keys($unset).length ? { $set, $unset } : { $set };
+  if (revision === 0) {
+    // First configuration: the unique _id makes concurrent first writes collide instead of both winning.
+    const exists = await SmsChannel.exists({ _id: workspaceId });
+    if (!exists) {
+      try {
+        await SmsChannel.create({ _id: workspaceId, status: 'not_configured', enabled: true, revision: 0, updatedAt: new Date() });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+    }
+  }
+  const result = await SmsChannel.updateOne({ _id: workspaceId, revision }, update);
+  return result.modifiedCount === 1;
+}
+
+const snapshot = (c: ChannelDoc) => ({ status: c.status, enabled: c.enabled, numberId: c.numberId ?? null });

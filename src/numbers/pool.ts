@@ -1,0 +1,52 @@
+import { NumberHold } from '../db/models';
+
+const DUPLICATE_KEY = 11000;
+
+export type HoldResult = 'acquired' | 'already_held' | 'unavailable';
+
+/**
+ * Takes a shared number for a workspace. The hold's _id is the number's id, so of two workspaces
+ * racing for a free number exactly one insert succeeds. A workspace may take back a number reserved
+ * for it, and anyone may take a reservation whose cool-down is over (its release may be late).
+ */
+export async function acquireNumber(numberId: string, workspaceId: string, now: Date): Promise<HoldResult> {
+  try {
+    await NumberHold.create({ _id: numberId, workspaceId, state: 'held', since: now });
+    return 'acquired';
+  } catch (err) {
+    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+  }
+  const existing = await NumberHold.findById(numberId).lean();
+  if (existing?.workspaceId === workspaceId && existing.state === 'held') return 'already_held';
+  const reclaimed = await NumberHold.updateOne(
+    {
+      _id: numberId,
+      state: 'reserved',
+      $or: [{ workspaceId }, { reservedUntil: { $lte: now } }],
+    },
+    { $set: { workspaceId, state: 'held', since: now }, $unset: { reservedUntil: 1 } },
+  );
+  return reclaimed.modifiedCount === 1 ? 'acquired' : 'unavailable';
+}
+
+/** Turns a held number into a reservation for its cool-down. */
+export async function reserveNumber(numberId: string, workspaceId: string, until: Date): Promise<void> {
+  await NumberHold.updateOne({ _id: numberId, workspaceId, state: 'held' }, { $set: { state: 'reserved', reservedUntil: until } });
+}
+
+/** Gives a number back when the connect that took it could not complete. */
+export async function dropHold(numberId: string, workspaceId: string): Promise<void> {
+  await NumberHold.deleteOne({ _id: numberId, workspaceId, state: 'held' });
+}
+
+/** Ends a reservation (the cool-down is over). A number held again is left alone. */
+export async function releaseReservation(numberId: string, workspaceId: string): Promise<boolean> {
+  const result = await NumberHold.deleteOne({ _id: numberId, workspaceId, state: 'reserved' });
+  return result.deletedCount === 1;
+}
+
+/** The workspace that receives messages sent to a shared number: its holder, or during cool-down its last holder. */
+export async function workspaceHoldingNumber(numberId: string): Promise<string | undefined> {
+  const hold = await NumberHold.findById(numberId).lean();
+  return hold?.workspaceId;
+}

@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError, type Config } from './config';
+import { createLogger } from './log';
+import { connectDatabase, disconnectDatabase } from './db/connect';
+import { connectTemporal } from './temporal/client';
+import { createApp } from './api/app';
+import type { Services } from './services';
+
+/** Composes the API's services from configuration (also used by tests, on port 0). */
+export async function startApi(config: Config): Promise<{ server: Server; url: string; services: Services; close(): Promise<void> }> {
+  const log = createLogger(config.LOG_LEVEL, 'api');
+  const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const services: Services = { config, log, temporal };
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.API_PORT;
+  return {
+    server,
+    url: `http://${config.API_HOST}:${port}`,
+    services,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await temporal.connection.close();
+    },
+  };
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL, 'api');
+  await connectDatabase(config.MONGODB_URI);
+  const api = await startApi(config);
+  log.info({ url: api.url }, 'api listening');
+  const stop = async () => {
+    await api.close();
+    await disconnectDatabase();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error('api failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,2 @@
+// The worker's workflow bundle: every workflow the platform runs.
+export { numberReleaseWorkflow } from './numberRelease';

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../../src/config';
+import { startApi } from '../../src/server';
+import { createWorker } from '../../src/worker';
+import { Workspace, PhoneNumber } from '../../src/db/models';
+import { newId } from '../../src/db/ids';
+import { issueApiKey } from '../../src/api/auth';
+
+export const PLATFORM_ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 'platform-test-token' };
+
+export interface Stack {
+  url: string;
+  config: Config;
+  temporal: Client;
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform as it runs, in this process: the API on a free port and a worker on a task queue of
+ * its own, against the suite's real Temporal and MongoDB. The database is emptied first.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  await mongoose.connection.db!.dropDatabase();
+  await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    API_PORT: '0',
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    TWILIO_ACCOUNT_SID: PLATFORM_ACCOUNT.accountSid,
+    TWILIO_AUTH_TOKEN: PLATFORM_ACCOUNT.authToken,
+    ...env,
+  });
+  const { worker, connection } = await createWorker(config);
+  const running = worker.run();
+  const api = await startApi(config);
+  return {
+    url: api.url,
+    config,
+    temporal: api.services.temporal,
+    async stop() {
+      await api.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export interface TestWorkspace {
+  id: string;
+  admin: string;
+  agent: string;
+}
+
+export async function createTestWorkspace(options: { addon?: boolean; name?: string } = {}): Promise<TestWorkspace> {
+  const id = newId('ws');
+  await Workspace.create({ _id: id, name: options.name ?? 'Test workspace', addons: { sms: { active: options.addon ?? true } } });
+  const admin = await issueApiKey({ role: 'admin', workspaceId: id, email: `admin@${id}.test` });
+  const agent = await issueApiKey({ role: 'agent', workspaceId: id, email: `agent@${id}.test` });
+  return { id, admin: admin.secret, agent: agent.secret };
+}
+
+export async function supportKey(): Promise<string> {
+  return (await issueApiKey({ role: 'support', email: 'support@platform.test' })).secret;
+}
+
+/** Shared pool numbers straight in the database (no provider involved). */
+export async function createSharedNumbers(count: number, type: 'local' | 'toll_free' = 'local') {
+  const made = [];
+  for (let i = 0; i < count; i++) {
+    const e164 = `+1415${String(randomBytes(4).readUInt32BE() % 10_000_000).padStart(7, '0')}`;
+    made.push(
+      await PhoneNumber.create({
+        _id: newId('num'),
+        e164,
+        kind: 'shared',
+        type,
+        country: 'US',
+        throughputPerSecond: type === 'local' ? 1 : 3,
+        accountSid: PLATFORM_ACCOUNT.accountSid,
+      }),
+    );
+  }
+  return made.map((n) => ({ id: n._id, e164: n.e164 }));
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny HTTP client for tests: JSON in and out, an API key when given. */
+export async function call<T = any>(
+  url: string,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  let body: string | undefined;
+  if (options.raw !== undefined) {
+    body = options.raw;
+    headers['content-type'] ??= 'application/json';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(url + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
