@@ -5,12 +5,13 @@ import { connectDatabase, disconnectDatabase } from './db/connect';
 import { connectTemporal } from './temporal/client';
 import { createApp } from './api/app';
 import type { Services } from './services';
+import { createProviderDirectory } from './provider/directory';
 
 /** Composes the API's services from configuration (also used by tests, on port 0). */
 export async function startApi(config: Config): Promise<{ server: Server; url: string; services: Services; close(): Promise<void> }> {
   const log = createLogger(config.LOG_LEVEL, 'api');
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const services: Services = { config, log, temporal };
+  const services: Services = { config, log, temporal, providers: createProviderDirectory(config) };
   const app = createApp(services);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));

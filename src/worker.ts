@@ -3,6 +3,8 @@ import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger } from './log';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { createActivities } from './activities';
+import { createProviderDirectory } from './provider/directory';
+import { createMailer } from './mail/mailer';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -24,12 +26,14 @@ const quietBundlerLogger = {
 /** Creates a worker on the configured task queue with the real activities. */
 export async function createWorker(config: Config): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const log = createLogger(config.LOG_LEVEL, 'worker');
+  const mailer = createMailer(config.SMTP_URL, config.MAIL_FROM);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    activities: createActivities(),
+    activities: createActivities({ config, log, providers: createProviderDirectory(config), mailer }),
   });
   return { worker, connection };
 }

@@ -10,7 +10,7 @@ describe('SMS channel settings', function () {
   let api: (method: string, path: string, key: string, body?: unknown) => Promise<ApiResponse>;
 
   before(async function () {
-    stack = await startStack({ NUMBER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS) });
+    stack = await startStack({ env: { NUMBER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS) } });
     api = (method, path, key, body) => call(stack.url, method, path, { key, body });
   });
   after(async () => stack?.stop());

@@ -1,7 +1,19 @@
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Mailer } from '../mail/mailer';
+import type { ProviderDirectory } from '../provider/directory';
 import { createNumberActivities } from './numbers';
 
-/** Every activity the worker registers, composed from the feature factories with their dependencies. */
-export function createActivities() {
+/** What activities may touch. The worker composes the real ones; SDK clients are built there, never in an activity. */
+export interface ActivityDeps {
+  config: Config;
+  log: Logger;
+  providers: ProviderDirectory;
+  mailer: Mailer;
+}
+
+/** Every activity the worker registers, composed from the feature factories. */
+export function createActivities(deps: ActivityDeps) {
   return {
     ...createNumberActivities(),
   };

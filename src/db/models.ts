@@ -261,3 +261,20 @@ const numberRequestSchema = new Schema(
 numberRequestSchema.index({ workspaceId: 1, createdAt: -1 });
 numberRequestSchema.index({ status: 1, createdAt: 1 });
 export const NumberRequest = mongoose.model('NumberRequest', numberRequestSchema);
+
+// ---- provider accounts -------------------------------------------------------------------------
+
+/**
+ * A workspace's own provider account, for bring-your-own numbers: its token signs the webhooks
+ * of those numbers. The platform's own account comes from configuration, never from here.
+ */
+const providerAccountSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // the account SID
+    workspaceId: { type: String, required: true, index: true },
+    authToken: { type: String, required: true },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  opts,
+);
+export const ProviderAccount = mongoose.model('ProviderAccount', providerAccountSchema);

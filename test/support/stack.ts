@@ -7,22 +7,36 @@ import { createWorker } from '../../src/worker';
 import { Workspace, PhoneNumber } from '../../src/db/models';
 import { newId } from '../../src/db/ids';
 import { issueApiKey } from '../../src/api/auth';
+import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
+import { startCapturingSmtp, type CapturingSmtp } from './smtp';
 
 export const PLATFORM_ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 'platform-test-token' };
+
 
 export interface Stack {
   url: string;
   config: Config;
   temporal: Client;
+  /** The sandbox carrier the platform talks to (the real twilio client, over HTTP). */
+  sandbox: RunningSandbox;
+  /** A real SMTP server capturing what the platform mailed. */
+  smtp: CapturingSmtp;
   stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  sandbox?: SandboxOptions;
 }
 
 /**
  * The platform as it runs, in this process: the API on a free port and a worker on a task queue of
  * its own, against the suite's real Temporal and MongoDB. The database is emptied first.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await mongoose.connection.db!.dropDatabase();
+  const sandbox = await startSandbox({ accounts: [PLATFORM_ACCOUNT], ...options.sandbox });
+  const smtp = await startCapturingSmtp();
   await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
   const config = loadConfig({
     ...process.env,
@@ -32,7 +46,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
     TWILIO_ACCOUNT_SID: PLATFORM_ACCOUNT.accountSid,
     TWILIO_AUTH_TOKEN: PLATFORM_ACCOUNT.authToken,
-    ...env,
+    SANDBOX_URL: sandbox.url,
+    SMTP_URL: smtp.url,
+    ...options.env,
   });
   const { worker, connection } = await createWorker(config);
   const running = worker.run();
@@ -41,11 +57,15 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     url: api.url,
     config,
     temporal: api.services.temporal,
+    sandbox,
+    smtp,
     async stop() {
       await api.close();
       worker.shutdown();
       await running;
       await connection.close();
+      await sandbox.close();
+      await smtp.close();
     },
   };
 }
