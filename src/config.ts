@@ -26,13 +26,43 @@ export const configSchema = z.object({
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex characters'),
   TWILIO_AUTH_TOKEN: z.string().min(8, 'the auth token of that account'),
   SANDBOX_URL: z.url().optional(),
+  /** Real Twilio only: E.164 numbers of the platform's account that form the shared pool. */
+  SHARED_POOL_NUMBERS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'comma-separated E.164 numbers'))),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'smtp://host:port or smtps://user:pass@host:port').default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('SMS channel <no-reply@sms-channel.local>'),
   SUPPORT_EMAIL: z.email().default('support@sms-channel.local'),
   CONSOLE_URL: z.url().optional(),
+  /** Custom-number requests: open requests a workspace may have at once (beyond it: 409). */
+  NUMBER_REQUESTS_OPEN_LIMIT: z.coerce.number().int().min(1).default(3),
+  /** Support is reminded of an undecided request after this delay, then at the interval; it expires after the last. */
+  NUMBER_REQUEST_REMINDER_DELAY_SECONDS: seconds.min(1).default(24 * 3600),
+  NUMBER_REQUEST_REMINDER_INTERVAL_SECONDS: seconds.min(1).default(24 * 3600),
+  NUMBER_REQUEST_EXPIRY_SECONDS: seconds.min(1).default(14 * 24 * 3600),
   BODY_LIMIT: z.string().default('100kb'),
   TRUST_PROXY: boolish.default(false),
+  /** Outbound SMS: how long an accepted message may wait to leave before it ends `expired`. */
+  MESSAGE_VALIDITY_SECONDS: seconds.default(4 * 3600),
+  /** Outbound SMS: how often a message waiting for sending to be turned back on looks again. */
+  MESSAGE_PAUSE_POLL_SECONDS: z.coerce.number().positive().default(30),
+  /** Outbound SMS: how often a message waiting for an earlier one to the same recipient looks again. */
+  MESSAGE_ORDER_POLL_SECONDS: z.coerce.number().positive().default(0.25),
+  /** Outbound SMS: first back-off after a throttled or failed attempt (doubles, with jitter, up to the max). */
+  MESSAGE_BACKOFF_SECONDS: z.coerce.number().positive().default(1),
+  MESSAGE_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
+  /** Outbound SMS: a sender number keeps its slowed pace this long after the carrier's last push-back. */
+  PACE_RECOVERY_SECONDS: z.coerce.number().positive().default(30),
+  /** Outbound SMS: after an unanswered create, how long the provider may take to list the message before we send again. */
+  AMBIGUOUS_LOOKUP_GRACE_SECONDS: z.coerce.number().nonnegative().default(10),
+  /** How often the provider's webhook settings of every connected number are checked (0: never, e.g. in other tests). */
+  WEBHOOK_HEALTH_INTERVAL_SECONDS: seconds.default(15 * 60),
+  /** Public web chat: requests per client address and workspace within the window. */
+  WEBCHAT_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  WEBCHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;
