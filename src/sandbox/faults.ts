@@ -20,7 +20,7 @@ export const faultConfigSchema = z
     seed: z.number().int().default(1),
     /** Probability per Messages create of answering with that HTTP status instead. */
     errorRates: z
-      .record(z.enum(['429', '500', '502', '503']), rate)
+      .partialRecord(z.enum(['429', '500', '502', '503']), rate)
       .refine((r) => Object.values(r).reduce((a, b) => a + (b ?? 0), 0) <= 1, 'error rates must sum to at most 1')
       .optional(),
     /** Retry-After on 429 answers, in seconds. */
