@@ -9,6 +9,7 @@ import { newId } from '../../src/db/ids';
 import { issueApiKey } from '../../src/api/auth';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { startCapturingSmtp, type CapturingSmtp } from './smtp';
+import { freePort } from '../../src/infra/processes';
 
 export const PLATFORM_ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 'platform-test-token' };
 
@@ -38,11 +39,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sandbox = await startSandbox({ accounts: [PLATFORM_ACCOUNT], ...options.sandbox });
   const smtp = await startCapturingSmtp();
   await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
+  // The port is chosen first so that the public URL (webhooks, signatures) is known to every part.
+  const apiPort = await freePort();
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    API_PORT: '0',
+    API_PORT: String(apiPort),
+    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
     TWILIO_ACCOUNT_SID: PLATFORM_ACCOUNT.accountSid,
     TWILIO_AUTH_TOKEN: PLATFORM_ACCOUNT.authToken,
