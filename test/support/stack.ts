@@ -83,8 +83,8 @@ export interface TestWorkspace {
 export async function createTestWorkspace(options: { addon?: boolean; name?: string } = {}): Promise<TestWorkspace> {
   const id = newId('ws');
   await Workspace.create({ _id: id, name: options.name ?? 'Test workspace', addons: { sms: { active: options.addon ?? true } } });
-  const admin = await issueApiKey({ role: 'admin', workspaceId: id, email: `admin@${id}.test` });
-  const agent = await issueApiKey({ role: 'agent', workspaceId: id, email: `agent@${id}.test` });
+  const admin = await issueApiKey({ role: 'admin', workspaceId: id, email: `admin@${id.replace(/_/g, '-')}.test` });
+  const agent = await issueApiKey({ role: 'agent', workspaceId: id, email: `agent@${id.replace(/_/g, '-')}.test` });
   return { id, admin: admin.secret, agent: agent.secret };
 }
 

@@ -1,0 +1,54 @@
+// The console's only way to the API: same origin, the key from sessionStorage as a Bearer token
+// (never in a URL), and the API's error contract turned into an ApiError carrying its sentence.
+
+const KEY_NAME = 'console.apiKey';
+
+export const session = {
+  get key() {
+    return sessionStorage.getItem(KEY_NAME);
+  },
+  set key(value) {
+    if (value) sessionStorage.setItem(KEY_NAME, value);
+    else sessionStorage.removeItem(KEY_NAME);
+  },
+};
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Calls the API; resolves with the JSON body, or rejects with an ApiError whose message is for a person. */
+export async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { accept: 'application/json', ...headers } };
+  if (session.key) init.headers.authorization = `Bearer ${session.key}`;
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network', 'The console could not reach the server. Check your connection and try again.');
+  }
+  if (res.status === 204) return undefined;
+  const data = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const error = data && data.error;
+    throw new ApiError(
+      res.status,
+      (error && error.code) || `http_${res.status}`,
+      (error && error.message) || `The server answered ${res.status} without an explanation. Try again.`,
+      error && error.details,
+    );
+  }
+  return data;
+}
+
+/** The workspace-scoped path of a resource. */
+export const wsPath = (me, rest) => `/v1/workspaces/${encodeURIComponent(me.workspaceId)}${rest}`;

@@ -1,0 +1,92 @@
+// Communication (agent): the green New button, Text Message as the channel, recipient and body
+// with a live count, Send, then the message's status as it moves and the reason when it fails.
+import { api, wsPath } from '../api.js';
+import { h, replace, errorSlot, showFormError, busy, openDialog, timeEl } from '../dom.js';
+import { MESSAGE_STATUS, FINAL_MESSAGE_STATUSES, failureReason } from '../labels.js';
+import { messageBox, newIdempotencyKey } from '../composer.js';
+import { poller } from '../poll.js';
+
+/** Messages sent from this tab, newest first; kept while the tab lives so coming back shows them. */
+const sent = [];
+
+export async function render({ main, me }) {
+  const newButton = h('button', { type: 'button', class: 'new', id: 'new-message', 'aria-haspopup': 'dialog' }, '+ New');
+  const list = h('ul', { class: 'plain sent-list', id: 'sent-messages', 'aria-live': 'polite' });
+  replace(
+    main,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Communication'), newButton),
+    h('section', { class: 'card', 'aria-labelledby': 'sent-title' }, h('h2', { id: 'sent-title' }, 'Sent from here'), list),
+  );
+  newButton.addEventListener('click', () => openComposer(newButton));
+
+  function draw() {
+    replace(
+      list,
+      sent.length === 0 ? h('li', { class: 'muted' }, 'Nothing yet. Press New to write a text message.') : null,
+      sent.map((m) => {
+        const failed = ['failed', 'undelivered', 'expired'].includes(m.status);
+        return h(
+          'li',
+          { class: 'sent', id: `msg-${m.id}`, dataset: { status: m.status } },
+          h('div', {}, h('strong', {}, `To ${m.to}`), ' · ', timeEl(m.createdAt), ' · ', `${m.segments ?? '?'} segment${m.segments === 1 ? '' : 's'}, ${m.encoding ?? ''}`),
+          h('p', { class: 'body' }, m.body),
+          h('span', { class: `badge msg-${m.status}`, 'data-role': 'status' }, MESSAGE_STATUS[m.status] ?? m.status),
+          m.statusHistory && m.statusHistory.length > 1
+            ? h('span', { class: 'muted history-line' }, ` ${m.statusHistory.map((step) => MESSAGE_STATUS[step.status] ?? step.status).join(' → ')}`)
+            : null,
+          failed ? h('p', { class: 'error reason', 'data-role': 'reason' }, failureReason(m)) : null,
+        );
+      }),
+    );
+  }
+
+  async function follow() {
+    const pending = sent.filter((m) => !FINAL_MESSAGE_STATUSES.has(m.status));
+    if (pending.length === 0) return;
+    const fresh = await Promise.all(pending.map((m) => api('GET', wsPath(me, `/messages/${encodeURIComponent(m.id)}`))));
+    for (const f of fresh) Object.assign(sent.find((m) => m.id === f.id), f);
+    draw();
+  }
+
+  function openComposer(opener) {
+    const slot = errorSlot('compose-error');
+    const idempotencyKey = newIdempotencyKey();
+    const box = messageBox({ id: 'compose-body', label: 'Message' });
+    const send = h('button', { type: 'submit', class: 'primary', id: 'compose-send' }, 'Send');
+    const cancel = h('button', { type: 'button' }, 'Cancel');
+    const to = h('input', { id: 'compose-to', name: 'to', type: 'tel', autocomplete: 'off', required: true, placeholder: '+14155550123' });
+    const form = h(
+      'form',
+      { method: 'dialog', novalidate: true },
+      h('h2', { id: 'compose-title' }, 'New message'),
+      h('label', { for: 'compose-channel' }, 'Channel'),
+      h('select', { id: 'compose-channel', name: 'channel' }, h('option', { value: 'sms' }, 'Text Message')),
+      h('label', { for: 'compose-to' }, 'To'),
+      to,
+      h('p', { class: 'help' }, 'A mobile number, best with its country code (+1…).'),
+      box.nodes,
+      slot,
+      h('div', { class: 'actions' }, send, cancel),
+    );
+    const dialog = h('dialog', { 'aria-labelledby': 'compose-title', id: 'compose-dialog' }, form);
+    cancel.addEventListener('click', () => dialog.close());
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      showFormError(form, slot, null);
+      try {
+        const body = { channel: form.elements.namedItem('channel').value, to: to.value.trim(), body: box.textarea.value };
+        const message = await busy(send, () => api('POST', wsPath(me, '/messages'), body, { 'idempotency-key': idempotencyKey }));
+        sent.unshift({ to: body.to, body: body.body, createdAt: new Date().toISOString(), ...message });
+        dialog.close();
+        draw();
+      } catch (err) {
+        showFormError(form, slot, err);
+      }
+    });
+    openDialog(dialog, opener);
+    to.focus();
+  }
+
+  draw();
+  return poller(follow, 1000);
+}

@@ -1,0 +1,313 @@
+// Settings → SMS / Text Messages (admin): status and number, Configure (Number dropdown, Save,
+// Request custom number), the Enabled switch, Disconnect with a confirmation, the add-on banner
+// and webhook health, and the custom-number requests with their timelines.
+import { api, wsPath, ApiError } from '../api.js';
+import { h, replace, errorSlot, showError, showFormError, busy, openDialog, timeEl } from '../dom.js';
+import { channelStatus, numberLabel, REQUEST_STATUS, typeLabel } from '../labels.js';
+import { timelineList } from '../timeline.js';
+import { poller } from '../poll.js';
+
+const OPEN_REQUEST = new Set(['pending_approval', 'provisioning']);
+
+const WEBHOOK = {
+  unknown: { label: 'Not checked yet', fix: 'The number is checked periodically once connected.' },
+  ok: { label: 'Healthy: replies reach Chat' },
+  repaired: { label: 'Repaired: the webhook pointed elsewhere and was set back', fix: 'Nothing to do; if it keeps happening, something else is changing the number at the provider.' },
+  misconfigured: { label: "Replies don't reach Chat", fix: 'The number forwards texts somewhere else. The periodic check sets it back; if this stays, contact support.' },
+  error: { label: 'Could not be checked', fix: 'The provider did not answer the check; it runs again soon. If this stays, contact support.' },
+};
+
+export async function render({ main, me }) {
+  const path = (rest = '') => wsPath(me, `/sms${rest}`);
+  const pageError = errorSlot('settings-error');
+  const content = h('div');
+  // Requests redraw on their own (they are polled while one is open): the controls above keep focus.
+  const requestsBox = h('div');
+  replace(main, h('h1', {}, 'Settings → SMS / Text Messages'), pageError, content, requestsBox);
+  let openRequests = false;
+
+  async function refresh() {
+    const [channel, requests] = await Promise.all([api('GET', path()), loadRequests()]);
+    draw(channel);
+    drawRequests(requests);
+  }
+
+  async function refreshRequests() {
+    if (openRequests) drawRequests(await loadRequests());
+  }
+
+  let lastRequests = '';
+  function drawRequests(requests) {
+    openRequests = Boolean(requests && requests.some((r) => OPEN_REQUEST.has(r.status)));
+    const signature = JSON.stringify(requests);
+    if (signature === lastRequests) return;
+    lastRequests = signature;
+    replace(requestsBox, requests ? requestsSection(requests) : null);
+  }
+
+  async function loadRequests() {
+    try {
+      return (await api('GET', path('/number-requests'))).data;
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'addon_required' || err.status === 404)) return null;
+      throw err;
+    }
+  }
+
+  function draw(channel) {
+    const status = channelStatus(channel);
+    const addonOff = !channel.addon.active;
+    const connected = channel.status === 'connected';
+    const actionError = errorSlot('sms-action-error');
+
+    const enabled = h('input', {
+      type: 'checkbox',
+      role: 'switch',
+      id: 'sms-enabled',
+      checked: channel.enabled,
+      disabled: addonOff || !connected,
+      'aria-describedby': 'sms-enabled-help',
+    });
+    enabled.addEventListener('change', () =>
+      act(enabled, () => api('PATCH', path(), { enabled: enabled.checked }), () => (enabled.checked = !enabled.checked)),
+    );
+
+    const configure = h('button', { type: 'button', class: 'primary', id: 'sms-configure', disabled: addonOff }, 'Configure');
+    configure.addEventListener('click', () => openConfigure(configure, channel));
+    const disconnect = connected
+      ? h('button', { type: 'button', class: 'danger', id: 'sms-disconnect', disabled: addonOff }, 'Disconnect')
+      : null;
+    disconnect?.addEventListener('click', () => confirmDisconnect(disconnect, channel));
+
+    async function act(control, call, undo) {
+      showError(actionError, null);
+      try {
+        await busy(control, call);
+        await refresh();
+        document.getElementById(control.id)?.focus();
+      } catch (err) {
+        undo?.();
+        showError(actionError, err);
+      }
+    }
+
+    const webhook = WEBHOOK[channel.webhook.status] ?? { label: channel.webhook.status };
+    replace(
+      content,
+      addonOff
+        ? h(
+            'div',
+            { class: 'banner', role: 'status', id: 'addon-banner' },
+            h('strong', {}, 'Add-on required. '),
+            'Text messages need the Text Messages add-on, which is not active for this workspace. ',
+            h('a', { href: '#/billing', id: 'go-billing' }, 'Go to Billing to turn it on'),
+          )
+        : null,
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'sms-channel-title' },
+        h('h2', { id: 'sms-channel-title' }, 'Text Messages'),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', {}, 'Status'),
+          h('dd', {}, h('span', { class: `badge status-${status.key}`, id: 'sms-status' }, status.label)),
+          h('dt', {}, 'Number'),
+          h('dd', { id: 'sms-number' }, channel.number ? numberLabel(channel.number) : 'None'),
+        ),
+        h(
+          'div',
+          { class: 'switch-row' },
+          enabled,
+          h('label', { for: 'sms-enabled' }, 'Enabled'),
+          h('span', { class: 'help', id: 'sms-enabled-help' }, connected ? 'Off stops sending and keeps the number.' : 'Connect a number first.'),
+        ),
+        h('div', { class: 'actions' }, configure, disconnect),
+        actionError,
+      ),
+      connected
+        ? h(
+            'section',
+            { class: 'card', 'aria-labelledby': 'webhook-title' },
+            h('h2', { id: 'webhook-title' }, 'Webhook health'),
+            h('p', { id: 'webhook-status' }, h('span', { class: `badge webhook-${channel.webhook.status}` }, webhook.label), channel.webhook.checkedAt ? [' · checked ', timeEl(channel.webhook.checkedAt)] : null),
+            channel.webhook.detail ? h('p', {}, channel.webhook.detail) : null,
+            webhook.fix ? h('p', { class: 'help' }, webhook.fix) : null,
+          )
+        : null,
+    );
+  }
+
+  function requestsSection(requests) {
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'requests-title', id: 'number-requests' },
+      h('h2', { id: 'requests-title' }, 'Custom number requests'),
+      requests.length === 0
+        ? h('p', { class: 'muted' }, 'None yet. Configure → Request custom number asks support for a number of your own.')
+        : h(
+            'ul',
+            { class: 'plain' },
+            requests.map((r) => {
+              const title = `request-${r.id}`;
+              return h(
+                'li',
+                { class: 'request', id: `req-${r.id}`, dataset: { status: r.status } },
+                h(
+                  'h3',
+                  { id: title },
+                  `${r.country} ${typeLabel(r.type)}${r.areaCode ? `, area code ${r.areaCode}` : ''} — `,
+                  h('span', { class: `badge request-${r.status}` }, REQUEST_STATUS[r.status] ?? r.status),
+                  r.number ? ` · ${r.number.e164}` : null,
+                ),
+                r.reason ? h('p', {}, `Reason: ${r.reason}`) : null,
+                timelineList(r, title),
+                r.status === 'pending_approval' ? cancelButton(r) : null,
+              );
+            }),
+          ),
+    );
+  }
+
+  function cancelButton(request) {
+    const slot = errorSlot(`cancel-error-${request.id}`);
+    const button = h('button', { type: 'button', id: `cancel-${request.id}`, 'aria-describedby': `request-${request.id}` }, 'Cancel request');
+    button.addEventListener('click', async () => {
+      try {
+        await busy(button, () => api('DELETE', path(`/number-requests/${encodeURIComponent(request.id)}`)));
+        drawRequests(await loadRequests());
+      } catch (err) {
+        showError(slot, err);
+      }
+    });
+    return h('div', {}, button, slot);
+  }
+
+  async function openConfigure(opener, channel) {
+    const slot = errorSlot('configure-error');
+    const select = h('select', { id: 'sms-number-select', name: 'numberId', required: true }, h('option', { value: '' }, 'Loading numbers…'));
+    const save = h('button', { type: 'submit', class: 'primary', id: 'sms-save' }, 'Save');
+    const cancel = h('button', { type: 'button', value: 'cancel' }, 'Cancel');
+    const requestLink = h('button', { type: 'button', class: 'link', id: 'request-custom-number' }, 'Request custom number');
+    const form = h(
+      'form',
+      { method: 'dialog' },
+      h('h2', { id: 'configure-title' }, 'Configure SMS'),
+      h('label', { for: 'sms-number-select' }, 'Number'),
+      select,
+      h('p', { class: 'help' }, 'Free shared numbers and your own numbers. Switching keeps the old shared number reserved for you for a while.'),
+      h('p', {}, requestLink),
+      slot,
+      h('div', { class: 'actions' }, save, cancel),
+    );
+    const dialog = h('dialog', { 'aria-labelledby': 'configure-title', id: 'configure-dialog' }, form);
+    cancel.addEventListener('click', () => dialog.close());
+    requestLink.addEventListener('click', () => showRequestForm(dialog));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      showFormError(form, slot, null);
+      try {
+        await busy(save, () => api('PUT', path(), { numberId: select.value }));
+        dialog.close();
+        await refresh();
+      } catch (err) {
+        showFormError(form, slot, err);
+      }
+    });
+    openDialog(dialog, opener);
+    try {
+      const numbers = (await api('GET', path('/numbers'))).data;
+      replace(
+        select,
+        numbers.length === 0 ? h('option', { value: '' }, 'No numbers available: request a custom number') : null,
+        numbers.map((n) => h('option', { value: n.id, selected: channel.number?.id === n.id }, numberLabel(n))),
+      );
+      select.focus();
+    } catch (err) {
+      replace(select, h('option', { value: '' }, 'Numbers could not be loaded'));
+      showError(slot, err);
+    }
+  }
+
+  function showRequestForm(dialog) {
+    const slot = errorSlot('request-error');
+    const field = (id, label, control, help) => [h('label', { for: id }, label), control, help ? h('p', { class: 'help' }, help) : null];
+    const submit = h('button', { type: 'submit', class: 'primary', id: 'request-submit' }, 'Send request');
+    const back = h('button', { type: 'button' }, 'Cancel');
+    const form = h(
+      'form',
+      { method: 'dialog', novalidate: true },
+      h('h2', { id: 'request-title' }, 'Request a custom number'),
+      field('req-country', 'Country', h('input', { id: 'req-country', name: 'country', value: 'US', maxlength: 2, required: true, autocomplete: 'off' }), 'Two letters, e.g. US, CA, GB.'),
+      field(
+        'req-type',
+        'Type',
+        h(
+          'select',
+          { id: 'req-type', name: 'type' },
+          h('option', { value: 'local' }, 'Local'),
+          h('option', { value: 'toll_free' }, 'Toll-free'),
+          h('option', { value: 'alphanumeric' }, 'Alphanumeric sender ID'),
+        ),
+      ),
+      field('req-area', 'Area code (optional)', h('input', { id: 'req-area', name: 'areaCode', inputmode: 'numeric', autocomplete: 'off' })),
+      field('req-region', 'Region (optional)', h('input', { id: 'req-region', name: 'region', autocomplete: 'off' })),
+      field('req-sender', 'Sender ID (alphanumeric only)', h('input', { id: 'req-sender', name: 'senderId', maxlength: 11, autocomplete: 'off' })),
+      field('req-note', 'Note for support (optional)', h('textarea', { id: 'req-note', name: 'note', rows: 2 })),
+      slot,
+      h('div', { class: 'actions' }, submit, back),
+    );
+    dialog.setAttribute('aria-labelledby', 'request-title');
+    replace(dialog, form);
+    back.addEventListener('click', () => dialog.close());
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const values = Object.fromEntries([...new FormData(form)].filter(([, v]) => String(v).trim() !== '').map(([k, v]) => [k, String(v).trim()]));
+      if (values.country) values.country = values.country.toUpperCase();
+      showFormError(form, slot, null);
+      try {
+        const created = await busy(submit, () => api('POST', path('/number-requests'), values));
+        dialog.close();
+        await refresh();
+        document.getElementById(`req-${created.id}`)?.scrollIntoView({ block: 'nearest' });
+      } catch (err) {
+        showFormError(form, slot, err);
+      }
+    });
+    form.querySelector('input')?.focus();
+  }
+
+  function confirmDisconnect(opener, channel) {
+    const slot = errorSlot('disconnect-error');
+    const yes = h('button', { type: 'submit', class: 'danger', id: 'disconnect-confirm' }, 'Disconnect');
+    const no = h('button', { type: 'button', autofocus: true }, 'Keep connected');
+    const form = h(
+      'form',
+      { method: 'dialog' },
+      h('h2', { id: 'disconnect-title' }, `Disconnect ${channel.number?.e164 ?? 'the number'}?`),
+      h('p', { id: 'disconnect-desc' }, 'Sending stops and texts to this number no longer reach Chat. A shared number stays reserved for you for a while, so you can take it back.'),
+      slot,
+      h('div', { class: 'actions' }, yes, no),
+    );
+    const dialog = h('dialog', { 'aria-labelledby': 'disconnect-title', 'aria-describedby': 'disconnect-desc', id: 'disconnect-dialog' }, form);
+    no.addEventListener('click', () => dialog.close());
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        await busy(yes, () => api('DELETE', path()));
+        dialog.close();
+        await refresh();
+      } catch (err) {
+        showError(slot, err);
+      }
+    });
+    openDialog(dialog, opener);
+  }
+
+  try {
+    await refresh();
+  } catch (err) {
+    showError(pageError, err);
+  }
+  return poller(refreshRequests, 2000);
+}
