@@ -3,6 +3,9 @@ import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
 import type { ProviderDirectory } from '../provider/directory';
 import { createNumberActivities } from './numbers';
+import { createHealthActivities } from './health';
+import { createRequestActivities } from './requests';
+import { createMessagingActivities } from './messaging';
 
 /** What activities may touch. The worker composes the real ones; SDK clients are built there, never in an activity. */
 export interface ActivityDeps {
@@ -16,5 +19,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNumberActivities(),
+    ...createHealthActivities(deps),
+    ...createRequestActivities(deps),
+    ...createMessagingActivities(deps),
   };
 }

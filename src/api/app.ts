@@ -9,6 +9,12 @@ import type { Services } from '../services';
 import { openApiDocument } from './openapi';
 import { docsPage } from './docs';
 import { channelRoutes } from './routes/channel';
+import { messageRoutes } from './routes/messages';
+import { statusCallbackWebhook } from '../webhooks/status';
+import { requestRoutes } from './routes/requests';
+import { inboxRoutes } from './routes/conversations';
+import { consoleRoutes } from './routes/console';
+import { consoleRouter } from '../console/router';
 
 /** Builds the Express app (no port, no connections opened): testable as it is. */
 export function createApp(services: Services) {
@@ -59,12 +65,18 @@ export function createApp(services: Services) {
 
   const router = express.Router();
   channelRoutes(router, services);
+  messageRoutes(router, services);
+  statusCallbackWebhook(router, services);
+  requestRoutes(router, services);
+  inboxRoutes(router, services);
+  consoleRoutes(router);
   app.use(router);
 
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
   docsPage(app);
+  app.use(consoleRouter());
 
   app.use((req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.path}.`)));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {

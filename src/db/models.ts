@@ -144,6 +144,11 @@ const contactSchema = new Schema(
     name: { type: String },
     optedOut: { type: Boolean, required: true, default: false },
     optOutChangedAt: { type: Date },
+    /**
+     * A hint, per channel, to the contact's open conversation: read by _id, it spares a scan on
+     * FerretDB (which only uses an index for _id). Checked on use; `openSlot` stays the guarantee.
+     */
+    openThreads: { sms: String, webchat: String, whatsapp: String, messenger: String, instagram: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   opts,
@@ -211,6 +216,13 @@ const messageSchema = new Schema(
     idempotencyKey: { type: String, required: true },
     requestHash: { type: String },
     senderNumberId: { type: String },
+    /** Outbound: the message may not leave after this (its validity period); it ends `expired`. */
+    validUntil: { type: Date },
+    /** Outbound: the pace slot it holds now; unset while it waits or backs off (orders same-recipient sends). */
+    slotAt: { type: Date },
+    /** Outbound: when the latest provider create started; set before the call so a lost answer is looked up. */
+    sendAttemptAt: { type: Date },
+    sendAttempts: { type: Number },
     sentBy: { type: String },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -220,7 +232,71 @@ const messageSchema = new Schema(
 messageSchema.index({ providerSid: 1 }, { unique: true, sparse: true });
 messageSchema.index({ workspaceId: 1, idempotencyKey: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
+messageSchema.index({ workspaceId: 1, to: 1, createdAt: 1 });
 export const Message = mongoose.model('Message', messageSchema);
+
+/**
+ * One status a message reached, once: the unique _id (`<messageId>:<status>`) dedupes repeated
+ * provider callbacks without relying on a conditional update being atomic.
+ */
+const messageStatusEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    messageId: { type: String, required: true, index: true },
+    status: { type: String, required: true },
+    errorCode: { type: String },
+    errorMessage: { type: String },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+export const MessageStatusEvent = mongoose.model('MessageStatusEvent', messageStatusEventSchema);
+
+/**
+ * A sender number's throughput slot (`<numberId>:<slotIndex>`, slot length 1/rate s): taken by a
+ * unique insert, so the pace holds across every worker process without a compare-and-set.
+ */
+const paceSlotSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    numberId: { type: String, required: true },
+    messageId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+paceSlotSchema.index({ numberId: 1, at: 1 });
+export const PaceSlot = mongoose.model('PaceSlot', paceSlotSchema);
+
+/** Per sender number: where free slots start (a hint only) and the slow-down while the carrier pushes back. */
+const numberPaceSchema = new Schema(
+  {
+    _id: { type: String, required: true }, // the number id
+    /** The segments-per-second grid `nextSlot` counts in (a changed rate starts a new grid). */
+    rate: { type: Number },
+    nextSlot: { type: Number, required: true, default: 0 },
+    slowFactor: { type: Number, required: true, default: 1 },
+    slowUntil: { type: Date },
+  },
+  opts,
+);
+export const NumberPace = mongoose.model('NumberPace', numberPaceSchema);
+
+/**
+ * A web-chat visitor: the public chat's only credential is a random token, stored as its SHA-256
+ * (unique, so a lookup is one indexed read). The contact's address is `webchat:<session id>`.
+ */
+const webchatSessionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workspaceId: { type: String, required: true },
+    tokenHash: { type: String, required: true, unique: true },
+    contactId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+export const WebchatSession = mongoose.model('WebchatSession', webchatSessionSchema);
 
 // ---- custom-number requests --------------------------------------------------------------------
 
@@ -249,10 +325,19 @@ const numberRequestSchema = new Schema(
     status: { type: String, enum: REQUEST_STATUSES, required: true },
     /** Counted by the per-workspace limit while true. */
     open: { type: Boolean, required: true },
+    /**
+     * The limit itself: "0".."limit-1" while open, the request's own id once closed. With the unique
+     * index below, a workspace cannot hold more open requests than slots, even under concurrent posts.
+     */
+    openSlot: { type: String, required: true },
     numberId: { type: String },
     e164: { type: String },
     reason: { type: String },
     timeline: [{ _id: false, at: Date, actor: String, step: String, detail: String }],
+    /** The workflow's snapshot counter: an older (retried) write never overwrites a newer one. */
+    revision: { type: Number, required: true, default: 0 },
+    /** Mails already sent for this request ('completed', 'expired', 'reminder-1'…): each goes out once. */
+    mailsSent: { type: [String], default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -260,6 +345,7 @@ const numberRequestSchema = new Schema(
 );
 numberRequestSchema.index({ workspaceId: 1, createdAt: -1 });
 numberRequestSchema.index({ status: 1, createdAt: 1 });
+numberRequestSchema.index({ workspaceId: 1, openSlot: 1 }, { unique: true });
 export const NumberRequest = mongoose.model('NumberRequest', numberRequestSchema);
 
 // ---- provider accounts -------------------------------------------------------------------------

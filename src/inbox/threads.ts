@@ -1,18 +1,28 @@
+import { createHash } from 'node:crypto';
 import { Contact, Conversation, type Channel } from '../db/models';
 import { newId } from '../db/ids';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
+/**
+ * A contact's id follows from its workspace and address, so that finding it is a read by _id: the
+ * only lookup FerretDB answers from an index (any other field is a scan of the collection).
+ */
+export const contactIdFor = (workspaceId: string, address: string) =>
+  `ct_${createHash('sha256').update(`${workspaceId}\n${address}`).digest('hex').slice(0, 24)}`;
+
 /** The contact with this address (E.164, or a web-chat visitor id) in the workspace, created on first contact. */
 export async function findOrCreateContact(workspaceId: string, address: string) {
-  const existing = await Contact.findOne({ workspaceId, address }).lean();
+  const _id = contactIdFor(workspaceId, address);
+  const existing = await Contact.findById(_id).lean();
   if (existing) return existing;
   try {
-    return (await Contact.create({ _id: newId('ct'), workspaceId, address, optedOut: false })).toObject();
+    return (await Contact.create({ _id, workspaceId, address, optedOut: false })).toObject();
   } catch (err) {
-    // Two first messages at once: the unique (workspace, address) index lets one create it.
+    // Two first messages at once: one insert wins. (Or a contact stored under another id earlier:
+    // the unique (workspace, address) index finds it.)
     if (!isDuplicate(err)) throw err;
-    return (await Contact.findOne({ workspaceId, address }).lean())!;
+    return ((await Contact.findById(_id).lean()) ?? (await Contact.findOne({ workspaceId, address }).lean()))!;
   }
 }
 

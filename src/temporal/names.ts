@@ -4,4 +4,6 @@
  */
 export const workflowIds = {
   numberRelease: (numberId: string) => `number-release-${numberId}`,
+  /** The message id is unique per (workspace, idempotency key): a repeated request finds the same workflow. */
+  outboundMessage: (messageId: string) => `outbound-message-${messageId}`,
 };

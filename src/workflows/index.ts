@@ -1,2 +1,5 @@
 // The worker's workflow bundle: every workflow the platform runs.
 export { numberReleaseWorkflow } from './numberRelease';
+export { webhookCheckWorkflow, webhookHealthSweepWorkflow } from './webhookHealth';
+export { numberRequestWorkflow } from './numberRequest';
+export { outboundMessageWorkflow } from './outboundMessage';

@@ -1,0 +1,295 @@
+/**
+ * Outbound SMS benchmark (not a test): queues N messages over K sender numbers of mixed types on
+ * the sandbox carrier, in three runs (one worker process; two; two with 20% of creates answered
+ * 429), and reports per run:
+ *   - drain time / the carrier's minimum (total segments over the numbers' summed rates), the
+ *     drain measured from the first request to the carrier sending the last message;
+ *   - API accept latency p50/p99 at the given request rate;
+ *   - pace: messages the carrier refused (30001 queue overflow) and messages it had to hold back
+ *     because they arrived before the number's previous segment had left (> HOLD_MS);
+ *   - duplicates and losses, from the carrier's ground truth (GET /sandbox/messages).
+ *
+ *   npx tsx scripts/bench-outbound.ts [--messages 2000] [--numbers 20] [--rate 100] [--runs one,two,throttled]
+ *
+ * Starts its own Temporal dev server and MongoDB-compatible server in a temp folder (or uses
+ * TEMPORAL_ADDRESS / MONGODB_URI), the API and the workers as child processes, the sandbox in this
+ * process; loopback only; everything is stopped at the end. Bounded: at most MAX_IN_FLIGHT requests
+ * outstanding, and each run gives up after its deadline.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
+import { freePort, startProcess, waitForPort, type Managed } from '../src/infra/processes';
+import { connectDatabase, disconnectDatabase } from '../src/db/connect';
+import { PhoneNumber, Workspace, Message } from '../src/db/models';
+import { newId } from '../src/db/ids';
+import { issueApiKey } from '../src/api/auth';
+import { startSandbox, type RunningSandbox } from '../src/sandbox';
+import { measureBody } from '../src/messaging/segments';
+
+const ACCOUNT = { accountSid: `AC${'5'.repeat(32)}`, authToken: 'bench-outbound-token' };
+const MAX_IN_FLIGHT = 500;
+/** A message the carrier held longer than this before sending arrived ahead of its number's pace. */
+const HOLD_MS = 250;
+const TYPES = [
+  { type: 'local', rate: 1 },
+  { type: 'toll_free', rate: 3 },
+] as const;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
+}
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Env {
+  temporalAddress: string;
+  mongoUri: string;
+  sandbox: RunningSandbox;
+  apiUrl: string;
+  publicUrl: string;
+  apiPort: number;
+}
+
+function platformEnv(env: Env, taskQueue: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'error',
+    API_PORT: String(env.apiPort),
+    PUBLIC_URL: env.publicUrl,
+    MONGODB_URI: env.mongoUri,
+    TEMPORAL_ADDRESS: env.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TWILIO_ACCOUNT_SID: ACCOUNT.accountSid,
+    TWILIO_AUTH_TOKEN: ACCOUNT.authToken,
+    SANDBOX_URL: env.sandbox.url,
+    PROVIDER_TIMEOUT_MS: '5000',
+    MESSAGE_BACKOFF_SECONDS: '0.5',
+    MESSAGE_BACKOFF_MAX_SECONDS: '5',
+    PACE_RECOVERY_SECONDS: '10',
+    WEBHOOK_HEALTH_INTERVAL_SECONDS: '0',
+  };
+}
+
+async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<Managed[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      let ready = false;
+      const w = startProcess(`worker-${i}`, process.execPath, ['-r', 'tsx/cjs', path.resolve(__dirname, '../src/worker.ts')], {
+        env: { ...env, LOG_LEVEL: 'info' },
+        onOutput: (line) => {
+          if (line.includes('worker running')) ready = true;
+          else if (/"level":(50|60)/.test(line)) console.error(`  worker-${i}: ${line.slice(0, 300)}`);
+        },
+      });
+      const deadline = Date.now() + 120_000;
+      while (!ready) {
+        if (w.child.exitCode !== null || Date.now() > deadline) throw new Error(`worker-${i} did not start`);
+        await sleep(100);
+      }
+      return w;
+    }),
+  );
+}
+
+interface Sender {
+  workspaceId: string;
+  key: string;
+  e164: string;
+  rate: number;
+}
+
+let nextLine = 0;
+
+/** K numbers, alternately local and toll-free, each connected to a workspace of its own, at the carrier too. */
+async function createSenders(env: Env, count: number, run: string): Promise<Sender[]> {
+  const senders: Sender[] = [];
+  for (let i = 0; i < count; i++) {
+    const { type, rate } = TYPES[i % TYPES.length];
+    const e164 = `+1628555${String(nextLine++).padStart(4, '0')}`;
+    env.sandbox.carrier.numbers.add({ accountSid: ACCOUNT.accountSid, phoneNumber: e164, type, throughput: rate });
+    const numberId = newId('num');
+    await PhoneNumber.create({ _id: numberId, e164, kind: 'shared', type, country: 'US', throughputPerSecond: rate, accountSid: ACCOUNT.accountSid });
+    const workspaceId = newId('ws');
+    await Workspace.create({ _id: workspaceId, name: `bench ${run} ${i}`, addons: { sms: { active: true } } });
+    const admin = await issueApiKey({ role: 'admin', workspaceId, email: `admin@bench-${i}.example.com` });
+    const agent = await issueApiKey({ role: 'agent', workspaceId, email: `agent@bench-${i}.example.com` });
+    const put = await fetch(`${env.apiUrl}/v1/workspaces/${workspaceId}/sms`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ numberId }),
+    });
+    if (put.status !== 200) throw new Error(`connect failed: ${await put.text()}`);
+    senders.push({ workspaceId, key: agent.secret, e164, rate });
+  }
+  return senders;
+}
+
+interface RunResult {
+  run: string;
+  workers: number;
+  messages: number;
+  segments: number;
+  minimumSeconds: number;
+  drainSeconds: number;
+  ratio: number;
+  acceptP50: number;
+  acceptP99: number;
+  refusedByApi: number;
+  paceRefused: number;
+  heldBack: number;
+  duplicates: number;
+  losses: number;
+  notFinished: number;
+}
+
+async function runOnce(env: Env, opts: { run: string; workers: number; throttle: number; messages: number; numbers: number; rate: number }): Promise<RunResult> {
+  const taskQueue = `bench-${opts.run}-${randomBytes(3).toString('hex')}`;
+  // The API reads its task queue from its configuration: one API per run.
+  const apiProc = startProcess('api', process.execPath, ['-r', 'tsx/cjs', path.resolve(__dirname, '../src/server.ts')], { env: platformEnv(env, taskQueue) });
+  await waitForPort('127.0.0.1', env.apiPort, { process: apiProc, timeoutMs: 60_000 });
+  const workers = await startWorkers(opts.workers, platformEnv(env, taskQueue));
+  try {
+    env.sandbox.carrier.faults.set(opts.throttle > 0 ? { seed: 11, errorRates: { '429': opts.throttle }, retryAfterSeconds: 1 } : {});
+    const senders = await createSenders(env, opts.numbers, opts.run);
+    const summed = senders.reduce((a, s) => a + s.rate, 0);
+    // Messages per number in proportion to its rate: the carrier's minimum is then reachable by every number at once.
+    const plan: Array<{ sender: Sender; body: string; to: string }> = [];
+    let segments = 0;
+    senders.forEach((sender, si) => {
+      const share = Math.round((opts.messages * sender.rate) / summed);
+      for (let i = 0; i < share; i++) {
+        const body = `${opts.run} ${si}-${i} `.padEnd(i % 10 === 9 ? 200 : 40, 'x'); // every tenth takes two segments
+        segments += measureBody(body).segments;
+        plan.push({ sender, body, to: `+1415${2 + (i % 8)}${String(randomBytes(3).readUIntBE(0, 3) % 1_000_000).padStart(6, '0')}` });
+      }
+    });
+    // Interleave numbers, as many agents would.
+    plan.sort(() => Math.random() - 0.5);
+
+    const latencies: number[] = [];
+    const ids: string[] = [];
+    let refusedByApi = 0;
+    let inFlight = 0;
+    const started = Date.now();
+    const interval = 1000 / opts.rate;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < plan.length; i++) {
+      const due = started + i * interval;
+      if (due > Date.now()) await sleep(due - Date.now());
+      while (inFlight >= MAX_IN_FLIGHT) await sleep(5);
+      const { sender, body, to } = plan[i];
+      inFlight++;
+      sends.push(
+        (async () => {
+          const t = performance.now();
+          const res = await fetch(`${env.apiUrl}/v1/workspaces/${sender.workspaceId}/messages`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${sender.key}`, 'content-type': 'application/json', 'idempotency-key': `${opts.run}-${i}` },
+            body: JSON.stringify({ channel: 'sms', to, body }),
+          });
+          const json = (await res.json()) as { id?: string };
+          latencies.push(performance.now() - t);
+          if (res.status === 202 && json.id) ids.push(json.id);
+          else refusedByApi++;
+          inFlight--;
+        })(),
+      );
+    }
+    await Promise.all(sends);
+    const acceptSeconds = (Date.now() - started) / 1000;
+
+    const minimumSeconds = segments / summed;
+    const deadline = Date.now() + Math.max(120_000, minimumSeconds * 4000);
+    const expected = new Set(plan.map((p) => p.body));
+    const fromNumbers = new Set(senders.map((s) => s.e164));
+    let outbound = env.sandbox.carrier.store.list().filter((m) => fromNumbers.has(m.from) && m.direction === 'outbound-api');
+    while (Date.now() < deadline) {
+      outbound = env.sandbox.carrier.store.list().filter((m) => fromNumbers.has(m.from) && m.direction === 'outbound-api');
+      const sentBodies = new Set(outbound.filter((m) => m.dateSent !== null || m.status === 'failed').map((m) => m.body));
+      if ([...expected].every((b) => sentBodies.has(b))) break;
+      await sleep(200);
+    }
+    const lastSent = Math.max(...outbound.map((m) => m.dateSent ?? 0));
+    const drainSeconds = (lastSent - started) / 1000;
+    const counts = new Map<string, number>();
+    for (const m of outbound) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
+    const notFinished = await Message.countDocuments({ _id: { $in: ids }, status: { $in: ['accepted', 'queued', 'sending'] } });
+    console.log(`  ${opts.run}: accepted ${ids.length} in ${acceptSeconds.toFixed(1)} s; carrier has ${outbound.length}`);
+    const sortedLatencies = [...latencies].sort((a, b) => a - b);
+    return {
+      run: opts.run,
+      workers: opts.workers,
+      messages: plan.length,
+      segments,
+      minimumSeconds: Number(minimumSeconds.toFixed(1)),
+      drainSeconds: Number(drainSeconds.toFixed(1)),
+      ratio: Number((drainSeconds / minimumSeconds).toFixed(3)),
+      acceptP50: Number(percentile(sortedLatencies, 50).toFixed(1)),
+      acceptP99: Number(percentile(sortedLatencies, 99).toFixed(1)),
+      refusedByApi,
+      paceRefused: outbound.filter((m) => m.errorCode === 30001 || m.errorCode === 30022).length,
+      heldBack: outbound.filter((m) => m.dateSent !== null && m.dateSent - m.dateCreated > HOLD_MS).length,
+      duplicates: [...counts.values()].reduce((a, n) => a + n - 1, 0),
+      losses: [...expected].filter((b) => !counts.has(b)).length,
+      notFinished,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await apiProc.stop();
+  }
+}
+
+async function main() {
+  const messages = Number(arg('messages', '2000'));
+  const numbers = Number(arg('numbers', '20'));
+  const rate = Number(arg('rate', '100'));
+  const runs = arg('runs', 'one,two,throttled').split(',');
+
+  const temp = mkdtempSync(path.join(existsSync('/dev/shm') && !process.argv.includes('--disk') ? '/dev/shm' : tmpdir(), 'bench-outbound-'));
+  const servers: RunningServer[] = [];
+  let sandbox: RunningSandbox | undefined;
+  try {
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const temporal = await startTemporal({ uiPort: null });
+      servers.push(temporal);
+      temporalAddress = temporal.address;
+    }
+    let mongoUri = process.env.MONGODB_URI;
+    if (!mongoUri) {
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_outbound' });
+      servers.push(mongo);
+      mongoUri = mongo.uri;
+    }
+    await connectDatabase(mongoUri);
+    sandbox = await startSandbox({ accounts: [ACCOUNT] });
+    const apiPort = await freePort();
+    const env: Env = { temporalAddress, mongoUri, sandbox, apiPort, apiUrl: `http://127.0.0.1:${apiPort}`, publicUrl: `http://127.0.0.1:${apiPort}` };
+    console.log(`bench-outbound: ${messages} messages over ${numbers} numbers (local 1/s and toll-free 3/s alternating), accepts at ${rate}/s`);
+
+    const results: RunResult[] = [];
+    const table = { one: { workers: 1, throttle: 0 }, two: { workers: 2, throttle: 0 }, throttled: { workers: 2, throttle: 0.2 } } as const;
+    for (const run of runs) {
+      const spec = table[run as keyof typeof table];
+      if (!spec) throw new Error(`unknown run ${run} (one, two, throttled)`);
+      results.push(await runOnce(env, { run, ...spec, messages, numbers, rate }));
+    }
+    console.table(results);
+    console.log(JSON.stringify(results));
+  } finally {
+    await sandbox?.close();
+    await disconnectDatabase().catch(() => undefined);
+    await Promise.all(servers.map((s) => s.stop()));
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services';
+import { helpTextOf, setHelpText } from '../../inbox/helpText';
+import { checkWebhooksNow, ensureWebhookHealthSchedule } from '../../health/monitor';
+import { requireSmsAddon } from '../../workspaces/addon';
+import { defineRoute } from '../route';
+import { wsParams } from '../schemas';
+
+const helpTextSchema = z.object({ helpText: z.string(), isDefault: z.boolean() }).openapi('SmsHelpText');
+const webhookCheckSchema = z
+  .object({ status: z.enum(['unknown', 'ok', 'repaired', 'misconfigured', 'error']), checkedAt: z.string(), detail: z.string() })
+  .openapi('WebhookCheck');
+
+/** SMS settings for receiving: the HELP answer and the webhook health check (admin). */
+export function inboundSettingsRoutes(router: Router, services: Services): void {
+  const { temporal, config, log } = services;
+  const tags = ['SMS channel'];
+
+  // The periodic check's schedule is created when the API starts (idempotently, by every replica).
+  ensureWebhookHealthSchedule(temporal, config).catch((err: unknown) => log.warn({ err }, 'could not create the webhook-health schedule'));
+
+  defineRoute(
+    router,
+    { method: 'get', path: '/v1/workspaces/:ws/sms/help-text', summary: 'What HELP / INFO answers', tags, roles: ['admin'], params: wsParams, response: helpTextSchema, errors: [404] },
+    ({ params }) => helpTextOf(params.ws),
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'put',
+      path: '/v1/workspaces/:ws/sms/help-text',
+      summary: 'Set what HELP / INFO answers (null: the default text)',
+      tags,
+      roles: ['admin'],
+      params: wsParams,
+      body: z.object({ helpText: z.string().trim().min(1).max(320).nullable() }).strict(),
+      response: helpTextSchema,
+      errors: [402, 404],
+    },
+    async ({ params, body, principal }) => {
+      await requireSmsAddon(params.ws);
+      return setHelpText(params.ws, body.helpText, { keyId: principal.keyId, role: principal.role });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/v1/workspaces/:ws/sms/webhook-check',
+      summary: "Check the connected number's webhooks at the provider now (repairs platform numbers)",
+      tags,
+      roles: ['admin'],
+      params: wsParams,
+      response: webhookCheckSchema,
+      errors: [402, 404, 409, 503],
+    },
+    async ({ params }) => {
+      await requireSmsAddon(params.ws);
+      return checkWebhooksNow(temporal, config, params.ws);
+    },
+  );
+}

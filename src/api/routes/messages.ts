@@ -1,0 +1,118 @@
+import type { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { z } from 'zod';
+import type { Services } from '../../services';
+import { AppError, notFound } from '../../errors';
+import { Message } from '../../db/models';
+import { workflowIds } from '../../temporal/names';
+import type { OutboundMessageInput } from '../../workflows/outboundMessage';
+import { acceptMessage, type StartSending } from '../../messaging/accept';
+import { toMessageView } from '../../messaging/view';
+import { defineRoute } from '../route';
+import { wsParams } from '../schemas';
+
+const MAX_BODY_CHARS = 1600;
+
+const messageSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    channel: z.string(),
+    direction: z.enum(['inbound', 'outbound']),
+    from: z.string(),
+    to: z.string().openapi({ example: '+14155550123' }),
+    body: z.string(),
+    mediaUrls: z.array(z.string()),
+    status: z.string().openapi({ description: 'accepted, queued, sending, sent, delivered, undelivered, failed or expired; received for inbound' }),
+    segments: z.number().int().nullable(),
+    encoding: z.string().nullable().openapi({ description: 'GSM-7 or UCS-2' }),
+    statusHistory: z.array(z.object({ status: z.string(), at: z.string(), errorCode: z.string().optional() })),
+    errorCode: z.string().nullable().openapi({ description: "The provider's error code (e.g. 30003), or ours (channel_not_connected, recipient_opted_out, expired)" }),
+    errorMessage: z.string().nullable().openapi({ description: 'What went wrong, for a person' }),
+    validUntil: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Message');
+
+const sendBody = z
+  .object({
+    channel: z.literal('sms'),
+    to: z.string().min(1).max(40).openapi({ description: 'E.164, or a national number read with the workspace’s default country' }),
+    body: z
+      .string()
+      .min(1)
+      .refine((b) => [...b].length <= MAX_BODY_CHARS, `at most ${MAX_BODY_CHARS} characters`),
+    mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
+  })
+  .strict();
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export function messageRoutes(router: Router, services: Services): void {
+  const { config, temporal } = services;
+  const timings: OutboundMessageInput['timings'] = {
+    pausePollMs: config.MESSAGE_PAUSE_POLL_SECONDS * 1000,
+    orderPollMs: config.MESSAGE_ORDER_POLL_SECONDS * 1000,
+    backoffMs: config.MESSAGE_BACKOFF_SECONDS * 1000,
+    backoffMaxMs: config.MESSAGE_BACKOFF_MAX_SECONDS * 1000,
+  };
+  const startSending: StartSending = async (message) => {
+    const input: OutboundMessageInput = { messageId: message.id, validUntil: message.validUntil.getTime(), timings };
+    try {
+      await temporal.workflow.start('outboundMessageWorkflow', {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: workflowIds.outboundMessage(message.id),
+        args: [input],
+        // Never run a finished message's workflow again, whatever repeats the request.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  };
+  const deps = { startSending, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
+  const tags = ['Messages'];
+
+  defineRoute(
+    router,
+    {
+      method: 'post',
+      path: '/v1/workspaces/:ws/messages',
+      summary: 'Send a message (SMS): accepted now, sent at the number’s pace. Header Idempotency-Key makes retries safe.',
+      tags,
+      roles: ['admin', 'agent'],
+      params: wsParams,
+      body: sendBody,
+      status: 202,
+      response: messageSchema,
+      errors: [402, 404, 409, 422, 503],
+    },
+    async ({ params, body, principal, req }) => {
+      const key = req.get('idempotency-key');
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.', { header: 'Idempotency-Key' });
+      }
+      return acceptMessage(deps, { workspaceId: params.ws, to: body.to, body: body.body, mediaUrls: body.mediaUrls, idempotencyKey: key, sentBy: principal.keyId });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: 'get',
+      path: '/v1/workspaces/:ws/messages/:id',
+      summary: 'A message: its status and history, and the provider’s error code with what it means',
+      tags,
+      roles: ['admin', 'agent'],
+      params: wsParams.extend({ id: z.string().min(1).max(64) }),
+      response: messageSchema,
+      errors: [404],
+    },
+    async ({ params }) => {
+      const message = await Message.findOne({ _id: params.id, workspaceId: params.ws }).lean();
+      if (!message) throw notFound('Message');
+      return toMessageView(message);
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import { ScheduleAlreadyRunning, WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Config } from '../config';
+import { AppError } from '../errors';
+import { loadChannel } from '../numbers/channel';
+import { healthIds } from '../temporal/health';
+import type { WebhookCheck } from './webhooks';
+
+/**
+ * The periodic webhook check is a Temporal Schedule (one per task queue, so separate deployments
+ * sharing a namespace don't collide). Creating it is idempotent, so every API replica may call
+ * this at start. The first run comes one interval after creation, not at once.
+ */
+export async function ensureWebhookHealthSchedule(temporal: Client, config: Config, now = new Date()): Promise<void> {
+  const seconds = config.WEBHOOK_HEALTH_INTERVAL_SECONDS;
+  if (seconds === 0) return;
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const scheduleId = healthIds.schedule(taskQueue);
+  const spec = { intervals: [{ every: seconds * 1000 }], startAt: new Date(now.getTime() + seconds * 1000) };
+  try {
+    await temporal.schedule.create({
+      scheduleId,
+      spec,
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'webhookHealthSweepWorkflow',
+        workflowId: healthIds.sweep(taskQueue),
+        taskQueue,
+        args: [],
+        // A sweep stuck without a worker must not block the following ones forever (overlap: skip).
+        workflowExecutionTimeout: Math.max(seconds * 1000, 60_000),
+      },
+      policies: { overlap: 'SKIP', catchupWindow: seconds * 1000 },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    const handle = temporal.schedule.getHandle(scheduleId);
+    const current = await handle.describe();
+    if (current.spec.intervals?.[0]?.every !== seconds * 1000) await handle.update((prev) => ({ ...prev, spec }));
+  }
+}
+
+/** "Check now": runs the check for one workspace and waits for it (concurrent requests share one run). */
+export async function checkWebhooksNow(temporal: Client, config: Config, workspaceId: string): Promise<WebhookCheck> {
+  const channel = await loadChannel(workspaceId);
+  if (channel.status !== 'connected') {
+    throw new AppError('channel_not_connected', 'No number is connected, so there is no webhook to check. Connect a number first.');
+  }
+  try {
+    const result = (await temporal.workflow.execute('webhookCheckWorkflow', {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId: healthIds.check(workspaceId),
+      args: [workspaceId],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowExecutionTimeout: '1 minute',
+    })) as WebhookCheck | null;
+    if (!result) throw new AppError('channel_not_connected', 'The number was disconnected while it was being checked.');
+    return result;
+  } catch (err) {
+    if (err instanceof WorkflowFailedError) throw new AppError('unavailable', 'The check could not finish in time; try again in a minute.');
+    throw err;
+  }
+}

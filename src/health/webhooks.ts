@@ -1,0 +1,88 @@
+import { publicUrl, type Config } from '../config';
+import { PhoneNumber, SmsChannel, WEBHOOK_STATUSES } from '../db/models';
+import type { ProviderDirectory } from '../provider/directory';
+import type { ProviderNumber } from '../provider/port';
+import { ProviderError } from '../provider/errors';
+
+export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
+
+export interface WebhookCheck {
+  status: WebhookStatus;
+  checkedAt: string;
+  detail: string;
+}
+
+/** What every number of ours must have at the provider for replies and delivery reports to reach us. */
+export function expectedWebhooks(config: Config) {
+  const base = publicUrl(config);
+  return { smsUrl: `${base}/webhooks/twilio/sms`, statusCallback: `${base}/webhooks/twilio/status` };
+}
+type Expected = ReturnType<typeof expectedWebhooks>;
+
+export interface WebhookCheckDeps {
+  providers: ProviderDirectory;
+  expected: Expected;
+}
+
+/** A `#rc=…` fragment only tunes the provider's retries; it does not change where the webhook goes. */
+const target = (url: string | null | undefined) => (url ?? '').split('#')[0];
+
+/** The fields the provider has wrong, as sentences: "SmsUrl is 'x', not 'y'". */
+function differences(found: ProviderNumber, expected: Expected): string[] {
+  const out: string[] = [];
+  if (target(found.smsUrl) !== expected.smsUrl) out.push(`its SmsUrl is ${JSON.stringify(found.smsUrl || '(empty)')}`);
+  if (target(found.statusCallback) !== expected.statusCallback) out.push(`its StatusCallback is ${JSON.stringify(found.statusCallback || '(empty)')}`);
+  return out;
+}
+
+/**
+ * Compares the webhooks the provider has for the workspace's connected number with ours. A number
+ * on the platform's account is repaired on the spot; a bring-your-own number is the workspace's to
+ * fix, so it is marked `misconfigured` with what to set. The result goes into the channel settings.
+ * Undefined: no number is connected. Throws ProviderErrors worth retrying (throttled, transient).
+ */
+export async function checkWebhooks(deps: WebhookCheckDeps, workspaceId: string, now = new Date()): Promise<WebhookCheck | undefined> {
+  const channel = await SmsChannel.findById(workspaceId, { status: 1, numberId: 1 }).lean();
+  if (channel?.status !== 'connected' || !channel.numberId) return undefined;
+  const number = await PhoneNumber.findById(channel.numberId).lean();
+  if (!number) return undefined;
+  const result = await diagnose(deps, number, now);
+  // Only onto the number it was computed for: a switch meanwhile gets its own check.
+  await SmsChannel.updateOne({ _id: workspaceId, numberId: number._id }, { $set: { webhook: { status: result.status, checkedAt: now, detail: result.detail } } });
+  return { ...result, checkedAt: now.toISOString() };
+}
+
+async function diagnose(
+  deps: WebhookCheckDeps,
+  number: { e164: string; accountSid: string },
+  now: Date,
+): Promise<{ status: WebhookStatus; detail: string }> {
+  const { expected } = deps;
+  const platformOwned = number.accountSid === deps.providers.platform.provider.accountSid;
+  const handle = await deps.providers.forAccount(number.accountSid);
+  if (!handle) {
+    return { status: 'error', detail: `We have no credentials for the provider account ${number.accountSid} that owns ${number.e164}; register the account's auth token again.` };
+  }
+  let found: ProviderNumber | undefined;
+  try {
+    found = (await handle.provider.findNumbers({ phoneNumber: number.e164 })).find((n) => n.phoneNumber === number.e164);
+  } catch (err) {
+    if (err instanceof ProviderError && err.category === 'permanent') return { status: 'error', detail: `Could not read ${number.e164} at the provider: ${err.sentence}` };
+    throw err;
+  }
+  if (!found) {
+    return { status: 'error', detail: `${number.e164} is no longer on the provider account ${number.accountSid}, so no message to it can reach us. Connect another number.` };
+  }
+  const wrong = differences(found, expected);
+  if (wrong.length === 0) return { status: 'ok', detail: `${number.e164} sends messages and delivery reports to us (checked ${now.toISOString()}).` };
+  if (platformOwned) {
+    await handle.provider.updateNumber(found.sid, { smsUrl: expected.smsUrl, statusCallback: expected.statusCallback });
+    return { status: 'repaired', detail: `${number.e164} was misconfigured (${wrong.join('; ')}); we set the SmsUrl to ${expected.smsUrl} and the StatusCallback to ${expected.statusCallback}.` };
+  }
+  return {
+    status: 'misconfigured',
+    detail:
+      `Replies to ${number.e164} cannot reach this inbox: ${wrong.join('; ')}. In your Twilio console, open Phone Numbers → ${number.e164} → Messaging and set ` +
+      `"A message comes in" to Webhook ${expected.smsUrl} (HTTP POST), and the status callback URL to ${expected.statusCallback}. Then ask for a check again.`,
+  };
+}

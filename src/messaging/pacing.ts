@@ -1,0 +1,114 @@
+import { NumberPace, PaceSlot } from '../db/models';
+
+/*
+ * Per-number pacing shared by every worker process. Time is cut into slots of one segment each
+ * (1/rate seconds); a message of k segments takes k consecutive slots by inserting one document
+ * per slot with a unique _id `<numberId>:<rate>:<index>`. The unique insert is the only
+ * arbitration (FerretDB offers no reliable compare-and-set), so two workers can never hold the
+ * same slot. `NumberPace.nextSlot` is only a hint where free slots start, to keep collisions few.
+ */
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+const MAX_SLOW_FACTOR = 4;
+/** Each push-back slows the number by this factor; each accepted send takes back this much. */
+const SLOW_STEP = 1.25;
+const RECOVER_STEP = 0.05;
+/**
+ * A slot is never closer than this: the workflow wakes before its slot and the send activity waits
+ * out the rest, so that dispatch latency delays no send past its slot (see SEND_LEAD_MS).
+ */
+const SLOT_LEAD_MS = 400;
+/** Slots older than this are deleted now and then (no TTL index on FerretDB). */
+const KEEP_SLOTS_MS = 10 * 60_000;
+
+export interface SlotRequest {
+  numberId: string;
+  /** The number's throughput, segments per second. */
+  rate: number;
+  segments: number;
+  messageId: string;
+}
+
+export interface Slot {
+  /** When the message may leave (ms since the epoch). */
+  at: number;
+  /** How many slots it took (segments, times the slow-down factor). */
+  slots: number;
+}
+
+export async function reserveSlot(req: SlotRequest): Promise<Slot> {
+  const slotMs = 1000 / req.rate;
+  const pace = await NumberPace.findById(req.numberId).lean();
+  const now = Date.now();
+  const factor = pace?.slowUntil && pace.slowUntil.getTime() > now ? pace.slowFactor : 1;
+  const need = Math.max(1, Math.ceil(req.segments * factor));
+  const hint = pace?.rate === req.rate ? pace.nextSlot : 0;
+  let start = Math.max(Math.ceil((now + SLOT_LEAD_MS) / slotMs), hint);
+  for (let tries = 0; tries < 500; tries++) {
+    const conflict = await takeRun(req, start, need);
+    if (conflict === null) {
+      await advanceHint(req.numberId, req.rate, start + need);
+      if (start % 256 < need) await forgetOldSlots(req.numberId, now);
+      return { at: Math.round(start * slotMs), slots: need };
+    }
+    const fresh = await NumberPace.findById(req.numberId, { nextSlot: 1, rate: 1 }).lean();
+    start = Math.max(conflict + 1, fresh?.rate === req.rate ? fresh.nextSlot : 0, Math.ceil((Date.now() + SLOT_LEAD_MS) / slotMs));
+  }
+  throw new Error(`no free pace slot found for number ${req.numberId}`);
+}
+
+/** Takes slots start..start+count-1, or gives back what it took and returns the first index held by another. */
+async function takeRun(req: SlotRequest, start: number, count: number): Promise<number | null> {
+  const slotMs = 1000 / req.rate;
+  const taken: string[] = [];
+  for (let i = start; i < start + count; i++) {
+    const _id = `${req.numberId}:${req.rate}:${i}`;
+    try {
+      await PaceSlot.create({ _id, numberId: req.numberId, messageId: req.messageId, at: new Date(Math.round(i * slotMs)) });
+      taken.push(_id);
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      if (taken.length) await PaceSlot.deleteMany({ _id: { $in: taken }, messageId: req.messageId });
+      return i;
+    }
+  }
+  return null;
+}
+
+async function advanceHint(numberId: string, rate: number, next: number): Promise<void> {
+  try {
+    const res = await NumberPace.updateOne({ _id: numberId, rate }, { $max: { nextSlot: next } });
+    if (res.matchedCount === 0) await NumberPace.updateOne({ _id: numberId }, { $set: { rate, nextSlot: next } }, { upsert: true });
+  } catch (err) {
+    // Two first reservations upserting at once: the hint is advisory, the other one set it.
+    if (!isDuplicate(err)) throw err;
+  }
+}
+
+async function forgetOldSlots(numberId: string, now: number): Promise<void> {
+  await PaceSlot.deleteMany({ numberId, at: { $lt: new Date(now - KEEP_SLOTS_MS) } });
+}
+
+/**
+ * The carrier pushed back (429): the number's pace slows (each push-back by SLOW_STEP, up to
+ * MAX_SLOW_FACTOR) and stays slowed until `recoverySeconds` pass without another one. Updates
+ * race harmlessly: the factor is a tuning knob, not a safety limit (slots are).
+ */
+export async function notePushBack(numberId: string, recoverySeconds: number): Promise<void> {
+  const pace = await NumberPace.findById(numberId, { slowFactor: 1, slowUntil: 1 }).lean();
+  const now = Date.now();
+  const current = pace?.slowUntil && pace.slowUntil.getTime() > now ? pace.slowFactor : 1;
+  const slowFactor = Math.min(MAX_SLOW_FACTOR, current * SLOW_STEP);
+  try {
+    await NumberPace.updateOne({ _id: numberId }, { $set: { slowFactor, slowUntil: new Date(now + recoverySeconds * 1000) } }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+  }
+}
+
+/** An accepted send wins back part of a slow-down (additive recovery: occasional 429s barely slow a number). */
+export async function noteAccepted(numberId: string): Promise<void> {
+  const pace = await NumberPace.findById(numberId, { slowFactor: 1, slowUntil: 1 }).lean();
+  if (!pace || pace.slowFactor <= 1 || !pace.slowUntil || pace.slowUntil.getTime() <= Date.now()) return;
+  await NumberPace.updateOne({ _id: numberId }, { $set: { slowFactor: Math.max(1, pace.slowFactor - RECOVER_STEP) } });
+}

@@ -1,0 +1,224 @@
+import { Contact, Message, PhoneNumber } from '../db/models';
+import { loadChannel } from '../numbers/channel';
+import { setOptOut } from '../inbox/optOut';
+import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
+import type { ProviderDirectory } from '../provider/directory';
+import { noteAccepted, notePushBack, reserveSlot } from './pacing';
+import { fromProviderStatus, recordStatus } from './status';
+
+/*
+ * The steps of sending one message, each safe to repeat (activities are retried, workers die).
+ * Exactly once rests on one rule: the start of every provider create is written down first
+ * (`sendAttemptAt`), and a message with an attempt whose answer we never saw is looked up at the
+ * provider before anything is sent again.
+ */
+
+export interface SendDeps {
+  providers: ProviderDirectory;
+  statusCallbackUrl: string;
+  /** How long the provider may take to list a message it accepted before we conclude it did not. */
+  lookupGraceMs: number;
+  paceRecoverySeconds: number;
+}
+
+/** Twilio's maximum ValidityPeriod. */
+const MAX_VALIDITY_SECONDS = 36_000;
+/** Twilio's dates have whole seconds, and clocks differ a little. */
+const LOOKUP_CLOCK_MARGIN_MS = 5_000;
+const OPTED_OUT = 21610;
+
+export type Readiness =
+  | { kind: 'done' }
+  | { kind: 'failed' }
+  | { kind: 'paused' }
+  | { kind: 'wait_turn' }
+  /** It holds the sender number's slot at `at` (ms since the epoch). */
+  | { kind: 'slot'; at: number };
+
+export type SendOutcome =
+  | { outcome: 'sent' | 'failed' | 'done' | 'paused' | 'wait_turn' | 'transient' | 'ambiguous' | 'unresolved' }
+  | { outcome: 'throttled'; retryAfterMs?: number };
+
+type MessageDoc = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
+
+const loadMessage = (messageId: string) => Message.findById(messageId).lean();
+
+async function fail(messageId: string, errorCode: string, errorMessage: string): Promise<void> {
+  await Message.updateOne({ _id: messageId }, { $unset: { slotAt: 1 } });
+  await recordStatus(messageId, { status: 'failed', errorCode, errorMessage });
+}
+
+/** Whether the channel still lets this message go, and if so from which number at what pace. */
+async function checkChannel(m: MessageDoc): Promise<{ kind: 'failed' } | { kind: 'paused' } | { kind: 'ok'; numberId: string }> {
+  const channel = await loadChannel(m.workspaceId);
+  if (channel.status !== 'connected' || !channel.numberId) {
+    await fail(m._id, 'channel_not_connected', 'The SMS channel was disconnected before the message could leave, so it was not sent.');
+    return { kind: 'failed' };
+  }
+  if (!channel.enabled) return { kind: 'paused' };
+  const contact = await Contact.findOne({ workspaceId: m.workspaceId, address: m.to }, { optedOut: 1 }).lean();
+  if (contact?.optedOut) {
+    await fail(m._id, 'recipient_opted_out', 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.');
+    return { kind: 'failed' };
+  }
+  return { kind: 'ok', numberId: channel.numberId };
+}
+
+/** Earlier outbound messages to the same recipient from the same workspace that have not left yet. */
+function earlierUnsent(m: MessageDoc, extra: Record<string, unknown>) {
+  return Message.exists({
+    workspaceId: m.workspaceId,
+    to: m.to,
+    direction: 'outbound',
+    status: 'accepted',
+    validUntil: { $gt: new Date() },
+    $or: [{ createdAt: { $lt: m.createdAt } }, { createdAt: m.createdAt, _id: { $lt: m._id } }],
+    ...extra,
+  });
+}
+
+/**
+ * Takes the message's next pace slot on its sender number, once the channel allows it and every
+ * earlier message to the same recipient already holds one (slots are handed out in time order, so
+ * acceptance order holds). A retry after a crash may take a second slot: a gap, never a burst.
+ */
+export async function takeTurn(messageId: string): Promise<Readiness> {
+  const m = await loadMessage(messageId);
+  if (!m || m.status !== 'accepted' || m.providerSid) return { kind: 'done' };
+  const channel = await checkChannel(m);
+  if (channel.kind !== 'ok') return channel;
+  if (await earlierUnsent(m, { slotAt: { $exists: false } })) return { kind: 'wait_turn' };
+  const number = await PhoneNumber.findById(channel.numberId, { throughputPerSecond: 1 }).lean();
+  if (!number) {
+    await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
+    return { kind: 'failed' };
+  }
+  const slot = await reserveSlot({ numberId: number._id, rate: number.throughputPerSecond, segments: m.segments ?? 1, messageId });
+  await Message.updateOne({ _id: messageId }, { $set: { slotAt: new Date(slot.at) } });
+  return { kind: 'slot', at: slot.at };
+}
+
+/** Gives the turn back while the message backs off or waits, so later messages to the recipient wait for it. */
+const releaseTurn = (messageId: string, alsoAttempt = false) =>
+  Message.updateOne({ _id: messageId }, { $unset: alsoAttempt ? { slotAt: 1, sendAttemptAt: 1 } : { slotAt: 1 } });
+
+/**
+ * Sends the message at its slot (`slotAt`, ms since the epoch; the checks run before it), unless an
+ * earlier attempt turns out to have been accepted.
+ */
+export async function sendNow(deps: SendDeps, messageId: string, slotAt: number): Promise<SendOutcome> {
+  const m = await loadMessage(messageId);
+  if (!m || m.status !== 'accepted' || m.providerSid) return { outcome: 'done' };
+  const channel = await checkChannel(m);
+  if (channel.kind === 'failed') return { outcome: 'failed' };
+  if (channel.kind === 'paused') {
+    await releaseTurn(messageId);
+    return { outcome: 'paused' };
+  }
+  const number = await PhoneNumber.findById(channel.numberId).lean();
+  const handle = number ? await deps.providers.forAccount(number.accountSid) : undefined;
+  if (!number || !handle) {
+    await fail(messageId, 'channel_not_connected', 'The connected number or its provider account no longer exists, so the message was not sent.');
+    return { outcome: 'failed' };
+  }
+
+  if (m.sendAttemptAt) {
+    const found = await lookUpAttempt(handle.provider, m);
+    if (found) {
+      await handedOver(messageId, found.sid, found.status, found.errorCode);
+      return { outcome: 'sent' };
+    }
+    if (Date.now() - m.sendAttemptAt.getTime() < deps.lookupGraceMs) {
+      await releaseTurn(messageId);
+      return { outcome: 'unresolved' };
+    }
+  }
+
+  const early = slotAt - Date.now();
+  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+  // Checked at the slot: an earlier message to the same recipient that has not left yet (backing off) goes first.
+  if (await earlierUnsent(m, {})) {
+    await releaseTurn(messageId);
+    return { outcome: 'wait_turn' };
+  }
+  const now = Date.now();
+  await Message.updateOne(
+    { _id: messageId },
+    { $set: { sendAttemptAt: new Date(now), from: number.e164, senderNumberId: number._id, updatedAt: new Date(now) }, $inc: { sendAttempts: 1 } },
+  );
+  const remaining = Math.ceil(((m.validUntil?.getTime() ?? now) - now) / 1000);
+  try {
+    const sent = await handle.provider.sendMessage({
+      from: number.e164,
+      to: m.to,
+      body: m.body ?? '',
+      mediaUrls: (m.media ?? []).flatMap((x) => (x.url ? [x.url] : [])),
+      statusCallback: deps.statusCallbackUrl,
+      validityPeriodSeconds: Math.min(MAX_VALIDITY_SECONDS, Math.max(1, remaining)),
+    });
+    await handedOver(messageId, sent.sid, sent.status);
+    await noteAccepted(number._id);
+    return { outcome: 'sent' };
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    switch (err.category) {
+      case 'throttled':
+        await notePushBack(number._id, deps.paceRecoverySeconds);
+        await releaseTurn(messageId, true);
+        return { outcome: 'throttled', ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
+      case 'transient':
+        // An error answer or no connection: the provider did not create the message.
+        await releaseTurn(messageId, true);
+        return { outcome: 'transient' };
+      case 'ambiguous':
+        // It may exist: keep sendAttemptAt, so the next try looks it up first.
+        await releaseTurn(messageId);
+        return { outcome: 'ambiguous' };
+      case 'permanent': {
+        await fail(messageId, String(err.code), err.sentence);
+        if (err.code === OPTED_OUT) await recordOptOut(m.workspaceId, m.to);
+        return { outcome: 'failed' };
+      }
+    }
+  }
+}
+
+/**
+ * The message an unanswered attempt may have created: same sender, recipient and body, created
+ * after the attempt began, and not already another message of ours.
+ */
+async function lookUpAttempt(provider: SmsProvider, m: MessageDoc): Promise<ProviderMessage | undefined> {
+  const since = m.sendAttemptAt!.getTime() - LOOKUP_CLOCK_MARGIN_MS;
+  const listed = await provider.listMessages({ from: m.from, to: m.to, limit: 20 });
+  const candidates = listed
+    .filter((p) => p.body === (m.body ?? '') && p.direction.startsWith('outbound') && (p.dateCreated?.getTime() ?? 0) >= since)
+    .sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0));
+  for (const c of candidates) {
+    if (!(await Message.exists({ providerSid: c.sid, _id: { $ne: m._id } }))) return c;
+  }
+  return undefined;
+}
+
+async function handedOver(messageId: string, sid: string, providerStatus: string, errorCode?: number | null): Promise<void> {
+  await Message.updateOne({ _id: messageId }, { $set: { providerSid: sid }, $unset: { sendAttemptAt: 1, slotAt: 1 } });
+  await recordStatus(messageId, { status: 'queued' });
+  const later = fromProviderStatus(providerStatus);
+  // A message found by lookup may have moved on while we did not know its sid (its callbacks found nothing).
+  if (later && later !== 'queued') {
+    await recordStatus(messageId, { status: later, ...(errorCode ? { errorCode: String(errorCode), errorMessage: describeDeliveryError(errorCode) } : {}) });
+  }
+}
+
+/** 21610: the provider blocks this recipient; our own list (per workspace, across numbers) learns it too. */
+async function recordOptOut(workspaceId: string, address: string): Promise<void> {
+  const contact = await Contact.findOne({ workspaceId, address }, { _id: 1 }).lean();
+  if (contact) await setOptOut(contact._id, true, new Date());
+}
+
+/** The message could not leave within its validity period. */
+export async function expire(messageId: string, reason: string): Promise<void> {
+  const m = await Message.findById(messageId, { status: 1 }).lean();
+  if (m?.status !== 'accepted') return;
+  await Message.updateOne({ _id: messageId }, { $unset: { slotAt: 1 } });
+  await recordStatus(messageId, { status: 'expired', errorCode: 'expired', errorMessage: reason });
+}

@@ -1,0 +1,66 @@
+/** A message as the API shows it (schema: messageSchema in api/routes/messages.ts). */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  channel: string;
+  direction: 'inbound' | 'outbound';
+  from: string;
+  to: string;
+  body: string;
+  mediaUrls: string[];
+  status: string;
+  segments: number | null;
+  encoding: string | null;
+  statusHistory: Array<{ status: string; at: string; errorCode?: string }>;
+  errorCode: string | null;
+  errorMessage: string | null;
+  validUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface MessageLike {
+  _id: string;
+  conversationId: string;
+  channel: string;
+  direction: string;
+  from: string;
+  to: string;
+  body?: string | null;
+  media?: Array<{ url?: string | null }> | null;
+  status: string;
+  segments?: number | null;
+  encoding?: string | null;
+  statusHistory?: Array<{ status?: string | null; at?: Date | null; errorCode?: string | null }> | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  validUntil?: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toMessageView(m: MessageLike): MessageView {
+  return {
+    id: m._id,
+    conversationId: m.conversationId,
+    channel: m.channel,
+    direction: m.direction === 'inbound' ? 'inbound' : 'outbound',
+    from: m.from,
+    to: m.to,
+    body: m.body ?? '',
+    mediaUrls: (m.media ?? []).flatMap((x) => (x.url ? [x.url] : [])),
+    status: m.status,
+    segments: m.segments ?? null,
+    encoding: m.encoding ?? null,
+    statusHistory: (m.statusHistory ?? []).map((h) => ({
+      status: h.status ?? '',
+      at: (h.at ?? m.createdAt).toISOString(),
+      ...(h.errorCode ? { errorCode: h.errorCode } : {}),
+    })),
+    errorCode: m.errorCode ?? null,
+    errorMessage: m.errorMessage ?? null,
+    validUntil: m.validUntil?.toISOString() ?? null,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}

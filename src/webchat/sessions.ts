@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError, notFound } from '../errors';
+import { Contact, Conversation, Message, WebchatSession, Workspace } from '../db/models';
+import { newId } from '../db/ids';
+import { findOrCreateContact } from '../inbox/threads';
+import { receiveMessage } from '../inbox/receive';
+import { afterCursor, decodeCursor, encodeCursor } from '../inbox/cursor';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface Visitor {
+  sessionId: string;
+  workspaceId: string;
+  contactId: string;
+  address: string;
+}
+
+/** A visitor opens the chat: a contact of its own and a token, whose only copy goes back to the visitor. */
+export async function startSession(workspaceId: string, input: { name?: string }) {
+  if (!(await Workspace.exists({ _id: workspaceId }))) throw notFound('Workspace');
+  const sessionId = newId('wcs');
+  const token = `wct_${randomBytes(24).toString('base64url')}`;
+  const contact = await findOrCreateContact(workspaceId, `webchat:${sessionId}`);
+  if (input.name) await Contact.updateOne({ _id: contact._id, workspaceId }, { $set: { name: input.name } });
+  await WebchatSession.create({ _id: sessionId, workspaceId, tokenHash: hashToken(token), contactId: contact._id, createdAt: new Date() });
+  return { sessionId, token };
+}
+
+/** The visitor behind `Authorization: Bearer wct_…`, in this workspace only. */
+export async function authenticateVisitor(workspaceId: string, authorization: string | undefined): Promise<Visitor> {
+  const token = /^Bearer\s+(wct_\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) throw new AppError('unauthenticated', 'Send the visitor token from POST /v1/webchat/{ws}/sessions as "Authorization: Bearer <token>".');
+  const session = await WebchatSession.findOne({ tokenHash: hashToken(token) }).lean();
+  if (!session || session.workspaceId !== workspaceId) throw new AppError('unauthenticated', 'This visitor token is not valid for this chat.');
+  return { sessionId: session._id, workspaceId, contactId: session.contactId, address: `webchat:${session._id}` };
+}
+
+export async function postVisitorMessage(visitor: Visitor, body: string) {
+  const received = await receiveMessage({ workspaceId: visitor.workspaceId, channel: 'webchat', from: visitor.address, to: 'webchat', body });
+  return { id: received.messageId, direction: 'inbound' as const, body, createdAt: received.createdAt.toISOString() };
+}
+
+/** What the visitor sees: their messages and the replies, oldest first, without the inbox's internals. */
+export async function visitorMessages(visitor: Visitor, q: { limit: number; cursor?: string }) {
+  const threads = await Conversation.find({ workspaceId: visitor.workspaceId, channel: 'webchat', contactId: visitor.contactId }, { _id: 1 }).lean();
+  const rows = await Message.find({
+    workspaceId: visitor.workspaceId,
+    conversationId: { $in: threads.map((t) => t._id) },
+    ...(q.cursor && afterCursor('createdAt', decodeCursor(q.cursor), 'asc')),
+  })
+    .sort({ createdAt: 1, _id: 1 })
+    .limit(q.limit + 1)
+    .lean();
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map((m) => ({ id: m._id, direction: m.direction, body: m.body ?? '', createdAt: m.createdAt.toISOString() })),
+    nextCursor: rows.length > q.limit ? encodeCursor({ at: last.createdAt, id: last._id }) : null,
+  };
+}

@@ -1,0 +1,74 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { publicUrl } from '../config';
+import { AppError } from '../errors';
+import { Message } from '../db/models';
+import { registry } from '../api/openapi';
+import { describeDeliveryError } from '../provider';
+import type { Services } from '../services';
+import { fromProviderStatus, recordStatus } from '../messaging/status';
+import { verifyProviderSignature } from './verify';
+
+/** The parameters we read; Twilio adds others without notice, and they stay part of the signed form. */
+const callbackSchema = z.object({
+  MessageSid: z.string().min(1),
+  MessageStatus: z.string().min(1),
+  From: z.string().min(1),
+  ErrorCode: z.string().optional(),
+});
+
+/**
+ * Our create's answer (with the sid) and the first callback can cross; the answer is recorded
+ * milliseconds later. Waiting this long for the sid keeps such a callback; after it, the status is
+ * caught up when the next one arrives (or by the lookup that resolves an unanswered create).
+ */
+const SID_WAIT_MS = [50, 100, 200, 400, 800];
+
+async function findBySid(sid: string) {
+  for (const pause of [0, ...SID_WAIT_MS]) {
+    if (pause) await new Promise((r) => setTimeout(r, pause));
+    const message = await Message.findOne({ providerSid: sid }, { _id: 1, from: 1 }).lean();
+    if (message) return message;
+  }
+  return null;
+}
+
+/**
+ * POST /webhooks/twilio/status: the provider reports a message's progress. Signed with the token of
+ * the account owning the sender (our number, the callback's From). Statuses only move forward;
+ * repeats and late arrivals change nothing (see messaging/status.ts).
+ */
+export function statusCallbackWebhook(router: Router, services: Services): void {
+  const { providers, config } = services;
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/twilio/status',
+    summary: 'Message status callback (signed by the provider with X-Twilio-Signature; no API key)',
+    tags: ['Provider webhooks'],
+    request: { body: { content: { 'application/x-www-form-urlencoded': { schema: callbackSchema } } } },
+    responses: {
+      '204': { description: 'Recorded (or not ours / not a status we track: nothing to do)' },
+      '400': { description: 'Not a status callback' },
+      '401': { description: 'No X-Twilio-Signature' },
+      '403': { description: 'The signature does not match' },
+    },
+  });
+
+  router.post('/webhooks/twilio/status', async (req: Request, res: Response) => {
+    const from = typeof req.body?.From === 'string' ? req.body.From : undefined;
+    await verifyProviderSignature(req, from, { providers, publicUrl: publicUrl(config) });
+    const parsed = callbackSchema.safeParse(req.body);
+    if (!parsed.success) throw new AppError('validation_failed', 'Not a status callback: MessageSid, MessageStatus and From are required.');
+    const { MessageSid: sid, MessageStatus, From, ErrorCode } = parsed.data;
+    const status = fromProviderStatus(MessageStatus);
+    const message = status ? await findBySid(sid) : null;
+    if (!status || !message || message.from !== From) {
+      req.log.info({ sid, status: MessageStatus }, 'status callback for no message of ours, or a status we do not track');
+      res.status(204).end();
+      return;
+    }
+    const code = ErrorCode && ErrorCode !== '0' ? ErrorCode : undefined;
+    await recordStatus(message._id, { status, ...(code && { errorCode: code, errorMessage: describeDeliveryError(code) }) });
+    res.status(204).end();
+  });
+}

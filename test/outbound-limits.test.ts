@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { call, startStack, type Stack } from './support/stack';
+import { carrierMessages, connectedWorkspace, getMessage, randomRecipient, sendSms, settle } from './outbound.support';
+
+const VALIDITY_SECONDS = 5;
+
+describe('outbound SMS validity period', function () {
+  this.timeout(60_000);
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack({ env: { MESSAGE_VALIDITY_SECONDS: String(VALIDITY_SECONDS), MESSAGE_PAUSE_POLL_SECONDS: '0.3' } });
+  });
+  after(async () => stack?.stop());
+
+  describe('when more messages queue on a number than it can send within the validity period', () => {
+    it('then the ones that cannot leave in time end expired, saying why, and never reach the carrier', async () => {
+      const { ws, number } = await connectedWorkspace(stack, { rate: 1 });
+      const ids = [];
+      for (let i = 0; i < 10; i++) ids.push((await sendSms(stack, ws, randomRecipient(), `deadline ${i}`)).body.id);
+      const views = await settle(stack, ws, ids, ['delivered', 'expired'], 20_000);
+      const expired = views.filter((v) => v.status === 'expired');
+      const delivered = views.filter((v) => v.status === 'delivered');
+      assert.ok(delivered.length >= 1 && delivered.length <= VALIDITY_SECONDS + 1, `${delivered.length} delivered`);
+      assert.ok(expired.length >= 10 - VALIDITY_SECONDS - 1, `${expired.length} expired`);
+      for (const e of expired) {
+        assert.match(e.errorMessage, /validity period/);
+        assert.equal(e.statusHistory.at(-1).status, 'expired');
+      }
+      const sent = await carrierMessages(stack, number.e164);
+      assert.deepEqual(sent.map((m) => m.body).sort(), delivered.map((v) => v.body).sort());
+    });
+  });
+
+  describe('when sending stays off past the validity period', () => {
+    it('then the waiting message ends expired, telling the agent sending was off', async () => {
+      const { ws, number } = await connectedWorkspace(stack, { rate: 0.5 });
+      const first = await sendSms(stack, ws, randomRecipient(), 'leaves at once');
+      const second = await sendSms(stack, ws, randomRecipient(), 'waits for its slot');
+      await call(stack.url, 'PATCH', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { enabled: false } });
+      const [, late] = await settle(stack, ws, [first.body.id, second.body.id], ['delivered', 'expired'], 20_000);
+      assert.equal(late.status, 'expired');
+      assert.match(late.errorMessage, /turned off/);
+      assert.ok(!(await carrierMessages(stack, number.e164)).some((m) => m.body === 'waits for its slot'));
+      assert.equal((await getMessage(stack, ws, second.body.id)).errorCode, 'expired');
+    });
+  });
+});
