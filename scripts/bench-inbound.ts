@@ -64,7 +64,7 @@ async function main() {
     }
     let mongoUri = process.env.MONGODB_URI;
     if (!mongoUri) {
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_inbound' });
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_inbound', backend: 'auto' });
       servers.push(mongo);
       mongoUri = mongo.uri;
     }

@@ -160,8 +160,8 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 
 main().catch((err) => {
   say(`\nsms-channel could not start: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}`);

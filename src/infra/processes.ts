@@ -14,10 +14,20 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // 'exit' handlers must be synchronous: a signal is all we can still send.
-  process.on('exit', () => {
+  const killAll = () => {
     for (const child of running) child.kill('SIGKILL');
-  });
+  };
+  // 'exit' handlers must be synchronous: a signal is all we can still send.
+  process.on('exit', killAll);
+  // A signal's default action ends the process without 'exit' handlers: where nobody else handles
+  // the signal (a script, a test run), the children are killed and the default exit kept.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) > 1) return;
+      killAll();
+      process.exit(128 + (signal === 'SIGHUP' ? 1 : signal === 'SIGINT' ? 2 : 15));
+    });
+  }
 }
 
 export function startProcess(
