@@ -173,6 +173,7 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
 
     const latencies: number[] = [];
     const ids: string[] = [];
+    const acceptedBodies = new Set<string>();
     let refusedByApi = 0;
     let inFlight = 0;
     const started = Date.now();
@@ -194,8 +195,10 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
           });
           const json = (await res.json()) as { id?: string };
           latencies.push(performance.now() - t);
-          if (res.status === 202 && json.id) ids.push(json.id);
-          else refusedByApi++;
+          if (res.status === 202 && json.id) {
+            ids.push(json.id);
+            acceptedBodies.add(body);
+          } else refusedByApi++;
           inFlight--;
         })(),
       );
@@ -205,7 +208,8 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
 
     const minimumSeconds = segments / summed;
     const deadline = Date.now() + Math.max(120_000, minimumSeconds * 4000);
-    const expected = new Set(plan.map((p) => p.body));
+    // A request the API refused (reported apart) is not a loss: the agent was told.
+    const expected = acceptedBodies;
     const fromNumbers = new Set(senders.map((s) => s.e164));
     let outbound = env.sandbox.carrier.store.list().filter((m) => fromNumbers.has(m.from) && m.direction === 'outbound-api');
     while (Date.now() < deadline) {
@@ -252,6 +256,8 @@ async function main() {
 
   const temp = mkdtempSync(path.join(existsSync('/dev/shm') && !process.argv.includes('--disk') ? '/dev/shm' : tmpdir(), 'bench-outbound-'));
   const servers: RunningServer[] = [];
+  /** The database server's last lines, shown if the run fails. */
+  const mongoLog: string[] = [];
   let sandbox: RunningSandbox | undefined;
   try {
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
@@ -262,7 +268,7 @@ async function main() {
     }
     let mongoUri = process.env.MONGODB_URI;
     if (!mongoUri) {
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_outbound' });
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_outbound', log: (line) => mongoLog.push(line) });
       servers.push(mongo);
       mongoUri = mongo.uri;
     }
@@ -281,6 +287,9 @@ async function main() {
     }
     console.table(results);
     console.log(JSON.stringify(results));
+  } catch (err) {
+    console.error(mongoLog.slice(-20).join('\n'));
+    throw err;
   } finally {
     await sandbox?.close();
     await disconnectDatabase().catch(() => undefined);

@@ -161,7 +161,13 @@ async function startPostgres(bin: string, dataDir: string, log?: (line: string) 
     await run(init.command, init.args);
   }
   const port = await freePort();
-  const server = asUser(path.join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1']);
+  // FerretDB opens a PostgreSQL connection per busy client connection: bursts need more than 100.
+  const server = asUser(path.join(bin, 'postgres'), [
+    '-D', dataDir, '-p', String(port), '-k', dataDir,
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'max_connections=400',
+    '-c', 'synchronous_commit=off',
+  ]);
   const proc = startProcess('postgresql', server.command, server.args, { onOutput: log });
   await waitForPort('127.0.0.1', port, { process: proc, timeoutMs: 30_000 });
   const create = asUser(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'ferretdb']);

@@ -17,7 +17,7 @@ const RECOVER_STEP = 0.05;
  * A slot is never closer than this: the workflow wakes before its slot and the send activity waits
  * out the rest, so that dispatch latency delays no send past its slot (see SEND_LEAD_MS).
  */
-const SLOT_LEAD_MS = 400;
+const SLOT_LEAD_MS = 1000;
 /** Slots older than this are deleted now and then (no TTL index on FerretDB). */
 const KEEP_SLOTS_MS = 10 * 60_000;
 

@@ -64,17 +64,25 @@ async function checkChannel(m: MessageDoc): Promise<{ kind: 'failed' } | { kind:
   return { kind: 'ok', numberId: channel.numberId };
 }
 
-/** Earlier outbound messages to the same recipient from the same workspace that have not left yet. */
-function earlierUnsent(m: MessageDoc, extra: Record<string, unknown>) {
-  return Message.exists({
-    workspaceId: m.workspaceId,
-    to: m.to,
-    direction: 'outbound',
-    status: 'accepted',
-    validUntil: { $gt: new Date() },
-    $or: [{ createdAt: { $lt: m.createdAt } }, { createdAt: m.createdAt, _id: { $lt: m._id } }],
-    ...extra,
-  });
+/**
+ * Whether an earlier outbound message to the same recipient from the same workspace has not left
+ * yet (and, with `withoutSlot`, does not even hold a slot). Only equality is asked of the database
+ * (FerretDB runs range and $or filters as a scan); the few messages still waiting are judged here.
+ */
+async function earlierUnsent(m: MessageDoc, withoutSlot: boolean): Promise<boolean> {
+  const waiting = await Message.find(
+    { workspaceId: m.workspaceId, to: m.to, status: 'accepted' },
+    { _id: 1, direction: 1, createdAt: 1, validUntil: 1, slotAt: 1 },
+  ).lean();
+  const now = Date.now();
+  return waiting.some(
+    (w) =>
+      w._id !== m._id &&
+      w.direction === 'outbound' &&
+      (w.createdAt < m.createdAt || (w.createdAt.getTime() === m.createdAt.getTime() && w._id < m._id)) &&
+      (w.validUntil?.getTime() ?? 0) > now &&
+      (!withoutSlot || !w.slotAt),
+  );
 }
 
 /**
@@ -87,7 +95,7 @@ export async function takeTurn(messageId: string): Promise<Readiness> {
   if (!m || m.status !== 'accepted' || m.providerSid) return { kind: 'done' };
   const channel = await checkChannel(m);
   if (channel.kind !== 'ok') return channel;
-  if (await earlierUnsent(m, { slotAt: { $exists: false } })) return { kind: 'wait_turn' };
+  if (await earlierUnsent(m, true)) return { kind: 'wait_turn' };
   const number = await PhoneNumber.findById(channel.numberId, { throughputPerSecond: 1 }).lean();
   if (!number) {
     await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
@@ -137,7 +145,7 @@ export async function sendNow(deps: SendDeps, messageId: string, slotAt: number)
   const early = slotAt - Date.now();
   if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
   // Checked at the slot: an earlier message to the same recipient that has not left yet (backing off) goes first.
-  if (await earlierUnsent(m, {})) {
+  if (await earlierUnsent(m, false)) {
     await releaseTurn(messageId);
     return { outcome: 'wait_turn' };
   }

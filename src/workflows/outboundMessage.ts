@@ -15,7 +15,7 @@ const SEND_RETRY: RetryPolicy = { initialInterval: '1 second', maximumInterval: 
  * The workflow wakes this long before its slot and the send activity waits out the rest itself:
  * timer, workflow task and activity dispatch latencies then delay the check-up, not the send.
  */
-const SEND_LEAD_MS = 500;
+const SEND_LEAD_MS = 1000;
 
 const { takeTurn, expireMessage } = proxyActivities<MessagingActivities>({
   startToCloseTimeout: DB_STEP_TIMEOUT,

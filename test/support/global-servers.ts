@@ -12,8 +12,11 @@ import { connectDatabase, disconnectDatabase } from '../../src/db/connect';
  * set, point the suite at servers you run yourself (e.g. a real mongod) and nothing is started.
  */
 const started: RunningServer[] = [];
-/** Tests take FerretDB on PostgreSQL where it is installed (indexed lookups), else SQLite. */
-const ferretBackend = () => (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'auto';
+/**
+ * FerretDB on SQLite unless FERRETDB_BACKEND says otherwise. (On PostgreSQL, lookups are indexed,
+ * but FerretDB 1.24 stalls there under the 200-concurrent-webhooks test: see the README.)
+ */
+const ferretBackend = () => (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite';
 let tempDir: string | undefined;
 
 export async function mochaGlobalSetup() {
