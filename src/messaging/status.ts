@@ -80,11 +80,15 @@ async function reconcile(messageId: string): Promise<string | undefined> {
     if (!message) return undefined;
     const best = furthest(events);
     if (!best) return message.status;
-    const history = [{ status: 'accepted', at: message.createdAt }, ...events].map((e) => ({
-      status: e.status,
-      at: e.at,
-      ...('errorCode' in e && e.errorCode ? { errorCode: e.errorCode } : {}),
-    }));
+    // The journey in the order statuses follow each other: callbacks sent milliseconds apart can
+    // be received the other way round.
+    const history = [{ status: 'accepted', at: message.createdAt }, ...events]
+      .sort((a, b) => RANK[a.status] - RANK[b.status] || a.at.getTime() - b.at.getTime())
+      .map((e) => ({
+        status: e.status,
+        at: e.at,
+        ...('errorCode' in e && e.errorCode ? { errorCode: e.errorCode } : {}),
+      }));
     const failure = isFinalStatus(best.status) ? best : undefined;
     await Message.updateOne(
       { _id: messageId },
