@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { loadConfig, ConfigError, type Config } from './config';
+import { loadConfigOrExit, type Config } from './config';
 import { createLogger } from './log';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { connectTemporal } from './temporal/client';
@@ -31,16 +31,7 @@ export async function startApi(config: Config): Promise<{ server: Server; url: s
 }
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL, 'api');
   await connectDatabase(config.MONGODB_URI);
   const api = await startApi(config);

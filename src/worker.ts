@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { loadConfig, ConfigError, type Config } from './config';
+import { loadConfigOrExit, type Config } from './config';
 import { createLogger } from './log';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { createActivities } from './activities';
@@ -39,16 +39,7 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; co
 }
 
 async function main() {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL, 'worker');
   await connectDatabase(config.MONGODB_URI);
   const { worker, connection } = await createWorker(config);
