@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
+import { startMongo, startTemporal, type FerretBackend, type RunningServer } from '../src/infra/servers';
 import { freePort, startProcess, waitForPort } from '../src/infra/processes';
 import { connectDatabase, disconnectDatabase } from '../src/db/connect';
 import { Message, NumberHold, PhoneNumber, Workspace, Conversation } from '../src/db/models';
@@ -64,7 +64,7 @@ async function main() {
     }
     let mongoUri = process.env.MONGODB_URI;
     if (!mongoUri) {
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_inbound', backend: 'auto' });
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_inbound', backend: (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite' });
       servers.push(mongo);
       mongoUri = mongo.uri;
     }
