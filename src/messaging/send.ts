@@ -183,8 +183,9 @@ export async function sendNow(deps: SendDeps, messageId: string, slotAt: number)
         await releaseTurn(messageId);
         return { outcome: 'ambiguous' };
       case 'permanent': {
-        await fail(messageId, String(err.code), err.sentence);
+        // The opt-out first: whoever sees the message failed must also find the contact opted out.
         if (err.code === OPTED_OUT) await recordOptOut(m.workspaceId, m.to);
+        await fail(messageId, String(err.code), err.sentence);
         return { outcome: 'failed' };
       }
     }
