@@ -4,6 +4,7 @@ import { createLogger } from './log';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { connectTemporal } from './temporal/client';
 import { createApp } from './api/app';
+import { ensureWebhookHealthSchedule } from './health/monitor';
 import type { Services } from './services';
 import { createProviderDirectory } from './provider/directory';
 
@@ -12,6 +13,8 @@ export async function startApi(config: Config): Promise<{ server: Server; url: s
   const log = createLogger(config.LOG_LEVEL, 'api');
   const temporal = await connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const services: Services = { config, log, temporal, providers: createProviderDirectory(config) };
+  // The periodic webhook check's schedule: created idempotently by every replica as it starts.
+  await ensureWebhookHealthSchedule(temporal, config);
   const app = createApp(services);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));

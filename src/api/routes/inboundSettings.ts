@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { helpTextOf, setHelpText } from '../../inbox/helpText';
-import { checkWebhooksNow, ensureWebhookHealthSchedule } from '../../health/monitor';
+import { checkWebhooksNow } from '../../health/monitor';
 import { requireSmsAddon } from '../../workspaces/addon';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
@@ -14,11 +14,8 @@ const webhookCheckSchema = z
 
 /** SMS settings for receiving: the HELP answer and the webhook health check (admin). */
 export function inboundSettingsRoutes(router: Router, services: Services): void {
-  const { temporal, config, log } = services;
+  const { temporal, config } = services;
   const tags = ['SMS channel'];
-
-  // The periodic check's schedule is created when the API starts (idempotently, by every replica).
-  ensureWebhookHealthSchedule(temporal, config).catch((err: unknown) => log.warn({ err }, 'could not create the webhook-health schedule'));
 
   defineRoute(
     router,
