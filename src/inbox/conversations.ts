@@ -2,6 +2,7 @@ import { AppError, notFound } from '../errors';
 import { Contact, Conversation, Message, type Channel, type MessageStatus } from '../db/models';
 import { afterCursor, decodeCursor, encodeCursor } from './cursor';
 import { isDuplicateKeyError } from './transient';
+import { writeConversation } from './threads';
 
 /*
  * The unified inbox: every channel's threads in one list. Every query carries the workspace id,
@@ -153,14 +154,16 @@ export async function listMessages(workspaceId: string, conversationId: string, 
 }
 
 export async function markRead(workspaceId: string, id: string): Promise<ConversationView> {
-  const updated = await Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: { unreadCount: 0 } }, { new: true }).lean();
+  const updated = await writeConversation(id, () => Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: { unreadCount: 0 } }, { new: true }).lean());
   if (!updated) throw notFound('Conversation');
   return getConversation(workspaceId, id);
 }
 
 /** Closing frees the contact's open slot: their next message opens a new thread. Closing twice is harmless. */
 export async function closeConversation(workspaceId: string, id: string): Promise<ConversationView> {
-  const updated = await Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: { status: 'closed', openSlot: id } }, { new: true }).lean();
+  const updated = await writeConversation(id, () =>
+    Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: { status: 'closed', openSlot: id } }, { new: true }).lean(),
+  );
   if (!updated) throw notFound('Conversation');
   return getConversation(workspaceId, id);
 }
@@ -170,7 +173,7 @@ export async function reopenConversation(workspaceId: string, id: string): Promi
   const c = await findConversation(workspaceId, id);
   if (c.status === 'open') return getConversation(workspaceId, id);
   try {
-    await Conversation.updateOne({ _id: id, workspaceId }, { $set: { status: 'open', openSlot: 'open' } });
+    await writeConversation(id, () => Conversation.updateOne({ _id: id, workspaceId }, { $set: { status: 'open', openSlot: 'open' } }));
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     const open = await Conversation.findOne({ workspaceId, channel: c.channel, contactId: c.contactId, openSlot: 'open' }, { _id: 1 }).lean();

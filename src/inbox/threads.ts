@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Contact, Conversation, type Channel } from '../db/models';
 import { newId } from '../db/ids';
+import { serialWrite } from '../db/serialWrites';
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
@@ -57,12 +58,17 @@ export async function findOrOpenConversation(workspaceId: string, channel: Chann
 
 /** Moves the thread's activity forward for a new message; inbound messages count as unread. */
 export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }) {
-  await Conversation.updateOne(
-    { _id: conversationId },
-    {
-      $max: { lastMessageAt: message.at },
-      $set: { lastMessagePreview: message.preview.slice(0, 140) },
-      ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
-    },
+  await writeConversation(conversationId, () =>
+    Conversation.updateOne(
+      { _id: conversationId },
+      {
+        $max: { lastMessageAt: message.at },
+        $set: { lastMessagePreview: message.preview.slice(0, 140) },
+        ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
+      },
+    ),
   );
 }
+
+/** Every update of a conversation goes through here: unread counts must not lose an increment. */
+export const writeConversation = <T>(conversationId: string, write: () => Promise<T>) => serialWrite(`conversation:${conversationId}`, write);
