@@ -3,6 +3,7 @@ import { Contact, Conversation, Message, NumberPace } from '../src/db/models';
 import { createWorker } from '../src/worker';
 import { countSegments, signTwilioRequest } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
+import { contactIdFor } from '../src/inbox/threads';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack } from './support/stack';
 import { carrierMessages, type CarrierMessage, connectedWorkspace, countByBody, eventually, getMessage, randomRecipient, sendSms, settle } from './outbound.support';
 
@@ -119,7 +120,7 @@ describe('outbound SMS', function () {
       await call(stack.url, 'PATCH', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { enabled: true } });
 
       const stopped = randomRecipient();
-      await Contact.create({ _id: `ct_${Date.now()}`, workspaceId: ws.id, address: stopped, optedOut: true });
+      await Contact.create({ _id: contactIdFor(ws.id, stopped), workspaceId: ws.id, address: stopped, optedOut: true });
       res = await sendSms(stack, ws, stopped, 'hi');
       assert.equal(res.status, 422);
       assert.equal(res.body.error.code, 'recipient_opted_out');

@@ -144,17 +144,27 @@ const contactSchema = new Schema(
     name: { type: String },
     optedOut: { type: Boolean, required: true, default: false },
     optOutChangedAt: { type: Date },
-    /**
-     * A hint, per channel, to the contact's open conversation: read by _id, it spares a scan on
-     * FerretDB (which only uses an index for _id). Checked on use; `openSlot` stays the guarantee.
-     */
-    openThreads: { sms: String, webchat: String, whatsapp: String, messenger: String, instagram: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   opts,
 );
 contactSchema.index({ workspaceId: 1, address: 1 }, { unique: true });
 export const Contact = mongoose.model('Contact', contactSchema);
+
+/**
+ * Where a contact's open conversation on a channel is (`_id` = `<contactId>:<channel>`): read by _id,
+ * it spares a scan on FerretDB (which only uses an index for _id). A hint, checked on use; the
+ * conversation's unique `openSlot` stays the guarantee. Kept apart from the contact so that writing
+ * it can never overwrite an opt-out (FerretDB updates are read-then-replace).
+ */
+const threadHintSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    conversationId: { type: String, required: true },
+  },
+  opts,
+);
+export const ThreadHint = mongoose.model('ThreadHint', threadHintSchema);
 
 const conversationSchema = new Schema(
   {

@@ -1,9 +1,7 @@
-import { Contact, Conversation, Message, type Channel } from '../db/models';
+import { Message, type Channel } from '../db/models';
 import { newId } from '../db/ids';
-import { findOrCreateContact, findOrOpenConversation, touchConversation } from './threads';
-import { retryTransient } from './transient';
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+import { contactIdFor, findOrCreateContact, hintedThread, openThread, touchConversation } from './threads';
+import { isDuplicateKeyError, retryTransient } from './transient';
 
 export interface IncomingMessage {
   workspaceId: string;
@@ -38,14 +36,15 @@ export async function receiveMessage(input: IncomingMessage, now = new Date()): 
   // A provider's message keeps an id made from its provider id: the unique _id is what dedupes a
   // repeated delivery (atomically, on FerretDB too), and finding it is a read by _id.
   const id = input.providerSid ? `msg_${input.providerSid}` : newId('msg');
-  const contact = await findOrCreateContact(input.workspaceId, input.from);
-  let conversation: { _id: string } | undefined = await hintedThread(input.workspaceId, input.channel, contact);
+  // The usual message continues an open thread: found by reads by _id, the contact not even read.
+  const contactId = contactIdFor(input.workspaceId, input.from);
+  let conversation: { _id: string } | undefined = await hintedThread(input.workspaceId, input.channel, contactId);
   if (!conversation) {
     // Before a thread is opened: a late retry of a message stored in a thread closed since must
-    // not open a fresh, empty one. (Not on every message: on FerretDB any read of the large
-    // messages collection is a scan.)
+    // not open a fresh, empty one.
     const stored = input.providerSid ? await storedMessage(id) : undefined;
     if (stored) return stored;
+    const contact = await findOrCreateContact(input.workspaceId, input.from);
     conversation = await openThread(input.workspaceId, input.channel, contact, now);
   }
   try {
@@ -70,7 +69,7 @@ export async function receiveMessage(input: IncomingMessage, now = new Date()): 
     });
   } catch (err) {
     // The same delivery twice at once: the unique provider id let the other one store it.
-    const stored = isDuplicate(err) && input.providerSid ? await storedMessage(id) : undefined;
+    const stored = isDuplicateKeyError(err) && input.providerSid ? await storedMessage(id) : undefined;
     if (stored) return stored;
     throw err;
   }
@@ -78,31 +77,13 @@ export async function receiveMessage(input: IncomingMessage, now = new Date()): 
   // skip this, losing one unread count.
   const threadId = conversation._id;
   await retryTransient(() => touchConversation(threadId, { at: now, preview: previewOf(input), inbound: true }));
-  return { messageId: id, conversationId: conversation._id, contactId: contact._id, createdAt: now, duplicate: false };
+  return { messageId: id, conversationId: conversation._id, contactId, createdAt: now, duplicate: false };
 }
 
 async function storedMessage(id: string): Promise<Received | undefined> {
   const m = await Message.findById(id, { conversationId: 1, createdAt: 1, workspaceId: 1, from: 1 }).lean();
   if (!m) return undefined;
-  const contact = await findOrCreateContact(m.workspaceId, m.from);
-  return { messageId: m._id, conversationId: m.conversationId, contactId: contact._id, createdAt: m.createdAt, duplicate: true };
-}
-
-type ContactWithHints = Awaited<ReturnType<typeof findOrCreateContact>>;
-
-/** The contact's open thread on the channel through the contact's hint (a read by _id), if it is still open. */
-async function hintedThread(workspaceId: string, channel: Channel, contact: ContactWithHints) {
-  const hinted = contact.openThreads?.[channel];
-  if (!hinted) return undefined;
-  const conversation = await Conversation.findById(hinted).lean();
-  return conversation?.status === 'open' && conversation.workspaceId === workspaceId ? conversation : undefined;
-}
-
-/** The thread lookup, which may open a thread; the hint is then written for the next message. */
-async function openThread(workspaceId: string, channel: Channel, contact: ContactWithHints, now: Date) {
-  const conversation = await findOrOpenConversation(workspaceId, channel, contact, now);
-  await Contact.updateOne({ _id: contact._id }, { $set: { [`openThreads.${channel}`]: conversation._id } });
-  return conversation;
+  return { messageId: m._id, conversationId: m.conversationId, contactId: contactIdFor(m.workspaceId, m.from), createdAt: m.createdAt, duplicate: true };
 }
 
 export const previewOf = (m: { body: string; media?: unknown[] }) => m.body || (m.media?.length ? '[media]' : '');

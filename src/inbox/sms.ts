@@ -1,4 +1,5 @@
-import { PhoneNumber, SmsChannel, type Channel } from '../db/models';
+import { SmsChannel, type Channel } from '../db/models';
+import { numberByE164 } from '../numbers/lookup';
 import { keywordOf, type Keyword } from './keywords';
 import { helpTextOf } from './helpText';
 import { setOptOut } from './optOut';
@@ -27,7 +28,7 @@ export type InboundOutcome =
  * → the thread → the keyword's effect (SMS only, as Twilio applies them) → the answer to give.
  */
 export async function receiveText(text: InboundText, now = new Date()): Promise<InboundOutcome> {
-  const number = await PhoneNumber.findOne({ e164: text.to }, { kind: 1, ownerWorkspaceId: 1 }).lean();
+  const number = await numberByE164(text.to);
   if (!number) return { outcome: 'unknown_number' };
   const workspaceId = await workspaceReceiving(number);
   if (!workspaceId) return { outcome: 'unheld' };
@@ -74,10 +75,17 @@ async function applyKeyword(keyword: Keyword | null, workspaceId: string, text: 
   }
 }
 
-/** Shown in the channel settings to the second: under a burst, one write a second instead of one per message. */
+/**
+ * Shown in the channel settings to the second: under a burst, one write a second per workspace
+ * instead of one per message (this process remembers when it last wrote).
+ */
 const LAST_INBOUND_PRECISION_MS = 1000;
+const lastNoted = new Map<string, number>();
 
 async function noteInbound(workspaceId: string, at: Date): Promise<void> {
+  const previous = lastNoted.get(workspaceId);
+  if (previous !== undefined && at.getTime() - previous < LAST_INBOUND_PRECISION_MS) return;
+  lastNoted.set(workspaceId, at.getTime());
   const stale = new Date(at.getTime() - LAST_INBOUND_PRECISION_MS);
   await SmsChannel.updateOne(
     { _id: workspaceId, $or: [{ lastInboundAt: { $exists: false } }, { lastInboundAt: { $lt: stale } }] },

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { Contact, Conversation, type Channel } from '../db/models';
+import { Contact, Conversation, ThreadHint, type Channel } from '../db/models';
 import { newId } from '../db/ids';
 import { serialWrite } from '../db/serialWrites';
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+import { isDuplicateKeyError } from './transient';
 
 /**
- * A contact's id follows from its workspace and address, so that finding it is a read by _id: the
- * only lookup FerretDB answers from an index (any other field is a scan of the collection).
+ * A contact's id follows from its workspace and address (every contact is stored under it), so that
+ * finding it is a read by _id: the only lookup FerretDB answers from an index (any other field is a
+ * scan of the collection).
  */
 export const contactIdFor = (workspaceId: string, address: string) =>
   `ct_${createHash('sha256').update(`${workspaceId}\n${address}`).digest('hex').slice(0, 24)}`;
@@ -20,39 +20,74 @@ export async function findOrCreateContact(workspaceId: string, address: string) 
   try {
     return (await Contact.create({ _id, workspaceId, address, optedOut: false })).toObject();
   } catch (err) {
-    // Two first messages at once: one insert wins. (Or a contact stored under another id earlier:
-    // the unique (workspace, address) index finds it.)
-    if (!isDuplicate(err)) throw err;
-    return ((await Contact.findById(_id).lean()) ?? (await Contact.findOne({ workspaceId, address }).lean()))!;
+    // Two first messages at once: one insert wins.
+    if (!isDuplicateKeyError(err)) throw err;
+    return (await Contact.findById(_id).lean())!;
   }
 }
 
+type ThreadContact = { _id: string; address: string };
+
+/** The contact's open thread on the channel, or a new one when there is none (earlier, closed ones stay as history). */
+export async function threadFor(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()) {
+  return (await hintedThread(workspaceId, channel, contact._id)) ?? openThread(workspaceId, channel, contact, now);
+}
+
+/** The contact's open thread on the channel, if its hint still points at one: reads by _id only. */
+export async function hintedThread(workspaceId: string, channel: Channel, contactId: string) {
+  const hint = await ThreadHint.findById(hintId(contactId, channel)).lean();
+  if (!hint) return undefined;
+  const conversation = await Conversation.findById(hint.conversationId).lean();
+  return conversation?.status === 'open' && conversation.workspaceId === workspaceId ? conversation : undefined;
+}
+
 /**
- * The open conversation with this contact on this channel, or a new one when there is none (the
- * earlier, closed ones stay readable as history). At most one is open: see `openSlot`.
+ * Opens a thread, or finds the open one the hint missed. The insert comes first: the unique open
+ * slot refuses it when a thread is open already, and only then is the open one looked up (a scan on
+ * FerretDB, off the usual path). The hint is written for the next message.
  */
-export async function findOrOpenConversation(workspaceId: string, channel: Channel, contact: { _id: string; address: string }, now = new Date()) {
+export async function openThread(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()) {
   const filter = { workspaceId, channel, contactId: contact._id, openSlot: 'open' };
-  const open = await Conversation.findOne(filter).lean();
-  if (open) return open;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const conversation = (
+        await Conversation.create({
+          _id: newId('conv'),
+          workspaceId,
+          channel,
+          contactId: contact._id,
+          contactAddress: contact.address,
+          status: 'open',
+          openSlot: 'open',
+          unreadCount: 0,
+          lastMessageAt: now,
+          createdAt: now,
+        })
+      ).toObject();
+      await writeHint(contact._id, channel, conversation._id);
+      return conversation;
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const open = await Conversation.findOne(filter).lean();
+      if (open) {
+        await writeHint(contact._id, channel, open._id);
+        return open;
+      }
+      // Open a moment ago and closed since: open a new one.
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}`;
+
+async function writeHint(contactId: string, channel: Channel, conversationId: string) {
+  const _id = hintId(contactId, channel);
   try {
-    return (
-      await Conversation.create({
-        _id: newId('conv'),
-        workspaceId,
-        channel,
-        contactId: contact._id,
-        contactAddress: contact.address,
-        status: 'open',
-        openSlot: 'open',
-        unreadCount: 0,
-        lastMessageAt: now,
-        createdAt: now,
-      })
-    ).toObject();
+    await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
-    return (await Conversation.findOne(filter).lean())!;
+    // Two upserts at once on FerretDB: both name the one open thread, so the other write stands.
+    if (!isDuplicateKeyError(err)) throw err;
   }
 }
 

@@ -4,7 +4,7 @@ import { Message, Workspace } from '../db/models';
 import { newId } from '../db/ids';
 import { loadChannel } from '../numbers/channel';
 import { ADDON_REQUIRED_MESSAGE } from '../workspaces/addon';
-import { findOrCreateContact, findOrOpenConversation, touchConversation } from '../inbox/threads';
+import { findOrCreateContact, threadFor, touchConversation } from '../inbox/threads';
 import { normaliseRecipient } from './recipient';
 import { measureBody } from './segments';
 import { recordStatus } from './status';
@@ -67,7 +67,7 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   if (contact.optedOut) {
     throw new AppError('recipient_opted_out', `${to} replied STOP and has opted out of texts from this workspace; they must text START before you can message them again.`);
   }
-  const conversation = await findOrOpenConversation(req.workspaceId, 'sms', contact);
+  const conversation = await threadFor(req.workspaceId, 'sms', contact);
   const now = new Date();
   const id = newId('msg');
   const { segments, encoding } = measureBody(req.body);

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { AppError } from '../errors';
-import { PhoneNumber } from '../db/models';
+import { numberByE164 } from '../numbers/lookup';
 import type { ProviderDirectory } from '../provider/directory';
 
 /**
@@ -22,7 +22,7 @@ export async function verifyProviderSignature(
 ): Promise<{ accountSid: string }> {
   const signature = req.get('x-twilio-signature');
   if (!signature) throw new AppError('unauthenticated', 'Provider webhooks must carry an X-Twilio-Signature header.');
-  const number = ourNumber ? await PhoneNumber.findOne({ e164: ourNumber }, { accountSid: 1 }).lean() : null;
+  const number = ourNumber ? await numberByE164(ourNumber) : undefined;
   const accountSid = number?.accountSid ?? deps.providers.platform.provider.accountSid;
   const handle = await deps.providers.forAccount(accountSid);
   const params = Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v)]));
