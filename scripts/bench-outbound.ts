@@ -45,6 +45,12 @@ function arg(name: string, fallback: string): string {
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A child's errors, and its database profile (DB_PROFILE=1) printed at exit, reach our stderr. */
+function reportChildLine(name: string, line: string): void {
+  if (/"level":(50|60)/.test(line)) console.error(`  ${name}: ${line.slice(0, 300)}`);
+  else if (line.startsWith('db ')) console.error(`[${name}] ${line}`);
+}
+
 interface Env {
   temporalAddress: string;
   mongoUri: string;
@@ -83,7 +89,7 @@ async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<Mana
         env: { ...env, LOG_LEVEL: 'info' },
         onOutput: (line) => {
           if (line.includes('worker running')) ready = true;
-          else if (/"level":(50|60)/.test(line)) console.error(`  worker-${i}: ${line.slice(0, 300)}`);
+          else reportChildLine(`worker-${i}`, line);
         },
       });
       const deadline = Date.now() + 120_000;
@@ -150,7 +156,10 @@ interface RunResult {
 async function runOnce(env: Env, opts: { run: string; workers: number; throttle: number; messages: number; numbers: number; rate: number }): Promise<RunResult> {
   const taskQueue = `bench-${opts.run}-${randomBytes(3).toString('hex')}`;
   // The API reads its task queue from its configuration: one API per run.
-  const apiProc = startProcess('api', process.execPath, ['-r', 'tsx/cjs', path.resolve(__dirname, '../src/server.ts')], { env: platformEnv(env, taskQueue) });
+  const apiProc = startProcess('api', process.execPath, ['-r', 'tsx/cjs', path.resolve(__dirname, '../src/server.ts')], {
+    env: platformEnv(env, taskQueue),
+    onOutput: (line) => reportChildLine('api', line),
+  });
   await waitForPort('127.0.0.1', env.apiPort, { process: apiProc, timeoutMs: 60_000 });
   const workers = await startWorkers(opts.workers, platformEnv(env, taskQueue));
   try {
@@ -222,7 +231,15 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
     const drainSeconds = (lastSent - started) / 1000;
     const counts = new Map<string, number>();
     for (const m of outbound) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
-    const notFinished = await Message.countDocuments({ _id: { $in: ids }, status: { $in: ['accepted', 'queued', 'sending'] } });
+    // Status callbacks still arriving are part of the load, not of the drain: let them finish (bounded),
+    // so that what is left unfinished is reported and the processes stop idle (DB_PROFILE prints at exit).
+    const unfinished = () => Message.countDocuments({ _id: { $in: ids }, status: { $in: ['accepted', 'queued', 'sending', 'sent'] } });
+    const settleBy = Date.now() + 60_000;
+    let notFinished = await unfinished();
+    while (notFinished > 0 && Date.now() < settleBy) {
+      await sleep(2000);
+      notFinished = await unfinished();
+    }
     console.log(`  ${opts.run}: accepted ${ids.length} in ${acceptSeconds.toFixed(1)} s; carrier has ${outbound.length}`);
     const sortedLatencies = [...latencies].sort((a, b) => a - b);
     return {

@@ -228,6 +228,8 @@ const messageSchema = new Schema(
     senderNumberId: { type: String },
     /** Outbound: the message may not leave after this (its validity period); it ends `expired`. */
     validUntil: { type: Date },
+    /** Outbound: its place in the line of messages to the same recipient from the workspace (see RecipientTurn). */
+    recipientTurn: { type: Number },
     /** Outbound: the pace slot it holds now; unset while it waits or backs off (orders same-recipient sends). */
     slotAt: { type: Date },
     /** Outbound: when the latest provider create started; set before the call so a lost answer is looked up. */
@@ -277,6 +279,20 @@ const paceSlotSchema = new Schema(
 );
 paceSlotSchema.index({ numberId: 1, at: 1 });
 export const PaceSlot = mongoose.model('PaceSlot', paceSlotSchema);
+
+/**
+ * A place in the line of outbound messages from one workspace to one recipient
+ * (`<lineId>:<turn>`, turns 0, 1, 2… in acceptance order): taken by a unique insert, so the order
+ * holds without a compare-and-set, and a message finds the one before it by _id (no scan).
+ */
+const recipientTurnSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    messageId: { type: String, required: true },
+  },
+  opts,
+);
+export const RecipientTurn = mongoose.model('RecipientTurn', recipientTurnSchema);
 
 /** Per sender number: where free slots start (a hint only) and the slow-down while the carrier pushes back. */
 const numberPaceSchema = new Schema(

@@ -8,6 +8,7 @@ import { findOrCreateContact, threadFor, touchConversation } from '../inbox/thre
 import { normaliseRecipient } from './recipient';
 import { measureBody } from './segments';
 import { recordStatus } from './status';
+import { takeRecipientTurn } from './turns';
 import { toMessageView, type MessageView } from './view';
 
 export interface SendRequest {
@@ -30,6 +31,13 @@ export interface AcceptDeps {
 
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
+/**
+ * With an Idempotency-Key the message's id follows from it (and so does its workflow's), so the
+ * repeat of a request finds it by _id: FerretDB answers any other find with a scan.
+ */
+const messageIdFor = (workspaceId: string, idempotencyKey: string) =>
+  `msg_${createHash('sha256').update(`${workspaceId}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+
 /** What the idempotency key promises: the same request. The recipient as typed, so no parsing comes first. */
 function requestHash(r: SendRequest): string {
   return createHash('sha256')
@@ -43,8 +51,9 @@ function requestHash(r: SendRequest): string {
  */
 export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise<MessageView> {
   const hash = requestHash(req);
+  const id = req.idempotencyKey ? messageIdFor(req.workspaceId, req.idempotencyKey) : newId('msg');
   if (req.idempotencyKey) {
-    const existing = await Message.findOne({ workspaceId: req.workspaceId, idempotencyKey: req.idempotencyKey }).lean();
+    const existing = await Message.findById(id).lean();
     if (existing) return replay(deps, existing, hash);
   }
 
@@ -67,9 +76,12 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   if (contact.optedOut) {
     throw new AppError('recipient_opted_out', `${to} replied STOP and has opted out of texts from this workspace; they must text START before you can message them again.`);
   }
+  // Taken while the thread is found; awaited below (the no-op catch keeps a failure from going unhandled meanwhile).
+  const turnTaken = takeRecipientTurn(req.workspaceId, to, id);
+  turnTaken.catch(() => undefined);
   const conversation = await threadFor(req.workspaceId, 'sms', contact);
+  const recipientTurn = await turnTaken;
   const now = new Date();
-  const id = newId('msg');
   const { segments, encoding } = measureBody(req.body);
   let message;
   try {
@@ -91,6 +103,7 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
         idempotencyKey: req.idempotencyKey ?? id,
         requestHash: hash,
         senderNumberId: channel.numberId,
+        recipientTurn,
         sentBy: req.sentBy,
         validUntil: new Date(now.getTime() + deps.validitySeconds * 1000),
         createdAt: now,
@@ -98,9 +111,11 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
       })
     ).toObject();
   } catch (err) {
-    // The same key twice at once: one insert wins, the other answers with the winner's message.
+    // The same key twice at once: one insert wins, the other answers with the winner's message
+    // (found by the key when it was stored before message ids followed from keys).
     if (!isDuplicate(err) || !req.idempotencyKey) throw err;
-    const winner = await Message.findOne({ workspaceId: req.workspaceId, idempotencyKey: req.idempotencyKey }).lean();
+    const winner =
+      (await Message.findById(id).lean()) ?? (await Message.findOne({ workspaceId: req.workspaceId, idempotencyKey: req.idempotencyKey }).lean());
     if (!winner) throw err;
     return replay(deps, winner, hash);
   }

@@ -1,4 +1,5 @@
 import { NumberPace, PaceSlot } from '../db/models';
+import { serialWrite } from '../db/serialWrites';
 
 /*
  * Per-number pacing shared by every worker process. Time is cut into slots of one segment each
@@ -36,21 +37,46 @@ export interface Slot {
   slots: number;
 }
 
-export async function reserveSlot(req: SlotRequest): Promise<Slot> {
+/**
+ * What this process last knew of each number's pace, and the slot after the last one it took: a
+ * read saved per reservation. Staleness is harmless: the hint only says where to try first (the
+ * insert decides), and the slow-down is a tuning knob, picked up within PACE_VIEW_MS.
+ */
+const views = new Map<string, { rate: number; next: number; slowFactor: number; slowUntil: number; readAt: number }>();
+const PACE_VIEW_MS = 2_000;
+
+/** Reservations for one number run one after another in this process: concurrent ones would only collide. */
+export function reserveSlot(req: SlotRequest): Promise<Slot> {
+  return serialWrite(`pace-slots:${req.numberId}`, () => reserve(req));
+}
+
+async function reserve(req: SlotRequest): Promise<Slot> {
   const slotMs = 1000 / req.rate;
-  const pace = await NumberPace.findById(req.numberId).lean();
   const now = Date.now();
-  const factor = pace?.slowUntil && pace.slowUntil.getTime() > now ? pace.slowFactor : 1;
+  let view = views.get(req.numberId);
+  if (!view || view.rate !== req.rate || now - view.readAt > PACE_VIEW_MS) {
+    const pace = await NumberPace.findById(req.numberId).lean();
+    view = {
+      rate: req.rate,
+      next: Math.max(pace?.rate === req.rate ? pace.nextSlot : 0, view?.rate === req.rate ? view.next : 0),
+      slowFactor: pace?.slowFactor ?? 1,
+      slowUntil: pace?.slowUntil?.getTime() ?? 0,
+      readAt: now,
+    };
+    views.set(req.numberId, view);
+  }
+  const factor = view.slowUntil > now ? view.slowFactor : 1;
   const need = Math.max(1, Math.ceil(req.segments * factor));
-  const hint = pace?.rate === req.rate ? pace.nextSlot : 0;
-  let start = Math.max(Math.ceil((now + SLOT_LEAD_MS) / slotMs), hint);
+  let start = Math.max(Math.ceil((now + SLOT_LEAD_MS) / slotMs), view.next);
   for (let tries = 0; tries < 500; tries++) {
     const conflict = await takeRun(req, start, need);
     if (conflict === null) {
+      view.next = start + need;
       await advanceHint(req.numberId, req.rate, start + need);
       if (start % 256 < need) await forgetOldSlots(req.numberId, now);
       return { at: Math.round(start * slotMs), slots: need };
     }
+    // Another process took it: its hint says how far it got.
     const fresh = await NumberPace.findById(req.numberId, { nextSlot: 1, rate: 1 }).lean();
     start = Math.max(conflict + 1, fresh?.rate === req.rate ? fresh.nextSlot : 0, Math.ceil((Date.now() + SLOT_LEAD_MS) / slotMs));
   }
@@ -68,7 +94,8 @@ async function takeRun(req: SlotRequest, start: number, count: number): Promise<
       taken.push(_id);
     } catch (err) {
       if (!isDuplicate(err)) throw err;
-      if (taken.length) await PaceSlot.deleteMany({ _id: { $in: taken }, messageId: req.messageId });
+      // One by _id each: FerretDB scans the collection for an $in.
+      await Promise.all(taken.map((id) => PaceSlot.deleteOne({ _id: id, messageId: req.messageId })));
       return i;
     }
   }
@@ -104,10 +131,16 @@ export async function notePushBack(numberId: string, recoverySeconds: number): P
   } catch (err) {
     if (!isDuplicate(err)) throw err;
   }
+  // This process slows down at once.
+  const view = views.get(numberId);
+  if (view) view.readAt = 0;
 }
 
 /** An accepted send wins back part of a slow-down (additive recovery: occasional 429s barely slow a number). */
 export async function noteAccepted(numberId: string): Promise<void> {
+  // Not slowed as far as this process knows (the usual case): nothing to win back, no read.
+  const view = views.get(numberId);
+  if (view && (view.slowFactor <= 1 || view.slowUntil <= Date.now())) return;
   const pace = await NumberPace.findById(numberId, { slowFactor: 1, slowUntil: 1 }).lean();
   if (!pace || pace.slowFactor <= 1 || !pace.slowUntil || pace.slowUntil.getTime() <= Date.now()) return;
   await NumberPace.updateOne({ _id: numberId }, { $set: { slowFactor: Math.max(1, pace.slowFactor - RECOVER_STEP) } });

@@ -1,10 +1,12 @@
 import { Contact, Message, PhoneNumber } from '../db/models';
 import { loadChannel } from '../numbers/channel';
 import { setOptOut } from '../inbox/optOut';
+import { contactIdFor } from '../inbox/threads';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
 import { noteAccepted, notePushBack, reserveSlot } from './pacing';
-import { fromProviderStatus, recordStatus } from './status';
+import { fromProviderStatus, recordHandover, recordStatus } from './status';
+import { earlierInLine } from './turns';
 
 /*
  * The steps of sending one message, each safe to repeat (activities are retried, workers die).
@@ -48,6 +50,26 @@ async function fail(messageId: string, errorCode: string, errorMessage: string):
   await recordStatus(messageId, { status: 'failed', errorCode, errorMessage });
 }
 
+/**
+ * Sender numbers this process read lately: every message reads its number twice, and what is used
+ * of it (E.164, account, throughput) changes only when support reconfigures the number, which a few
+ * seconds later is soon enough. Which number the channel uses is never cached.
+ */
+const numbers = new Map<string, { number: SenderNumber; until: number }>();
+const REMEMBER_NUMBER_MS = 5_000;
+type SenderNumber = { _id: string; e164: string; accountSid: string; throughputPerSecond: number };
+
+async function senderNumber(numberId: string): Promise<SenderNumber | null> {
+  const now = Date.now();
+  const hit = numbers.get(numberId);
+  if (hit && hit.until > now) return hit.number;
+  const number = await PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean();
+  if (!number) return null;
+  if (numbers.size >= 1_000) numbers.clear();
+  numbers.set(numberId, { number, until: now + REMEMBER_NUMBER_MS });
+  return number;
+}
+
 /** Whether the channel still lets this message go, and if so from which number at what pace. */
 async function checkChannel(m: MessageDoc): Promise<{ kind: 'failed' } | { kind: 'paused' } | { kind: 'ok'; numberId: string }> {
   const channel = await loadChannel(m.workspaceId);
@@ -56,7 +78,7 @@ async function checkChannel(m: MessageDoc): Promise<{ kind: 'failed' } | { kind:
     return { kind: 'failed' };
   }
   if (!channel.enabled) return { kind: 'paused' };
-  const contact = await Contact.findOne({ workspaceId: m.workspaceId, address: m.to }, { optedOut: 1 }).lean();
+  const contact = await Contact.findById(contactIdFor(m.workspaceId, m.to), { optedOut: 1 }).lean();
   if (contact?.optedOut) {
     await fail(m._id, 'recipient_opted_out', 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.');
     return { kind: 'failed' };
@@ -66,10 +88,19 @@ async function checkChannel(m: MessageDoc): Promise<{ kind: 'failed' } | { kind:
 
 /**
  * Whether an earlier outbound message to the same recipient from the same workspace has not left
- * yet (and, with `withoutSlot`, does not even hold a slot). Only equality is asked of the database
- * (FerretDB runs range and $or filters as a scan); the few messages still waiting are judged here.
+ * yet (and, with `withoutSlot`, does not even hold a slot).
  */
-async function earlierUnsent(m: MessageDoc, withoutSlot: boolean): Promise<boolean> {
+function earlierUnsent(m: MessageDoc, withoutSlot: boolean): Promise<boolean> {
+  const { recipientTurn } = m;
+  if (recipientTurn !== undefined && recipientTurn !== null) return earlierInLine({ ...m, recipientTurn }, withoutSlot ? 'slot' : 'send');
+  return earlierUnsentScanned(m, withoutSlot);
+}
+
+/**
+ * For messages accepted before recipient turns existed: a scan of the recipient's waiting messages
+ * (FerretDB scans for any filter but _id), judged here.
+ */
+async function earlierUnsentScanned(m: MessageDoc, withoutSlot: boolean): Promise<boolean> {
   const waiting = await Message.find(
     { workspaceId: m.workspaceId, to: m.to, status: 'accepted' },
     { _id: 1, direction: 1, createdAt: 1, validUntil: 1, slotAt: 1 },
@@ -96,7 +127,7 @@ export async function takeTurn(messageId: string): Promise<Readiness> {
   const channel = await checkChannel(m);
   if (channel.kind !== 'ok') return channel;
   if (await earlierUnsent(m, true)) return { kind: 'wait_turn' };
-  const number = await PhoneNumber.findById(channel.numberId, { throughputPerSecond: 1 }).lean();
+  const number = await senderNumber(channel.numberId);
   if (!number) {
     await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
     return { kind: 'failed' };
@@ -123,7 +154,7 @@ export async function sendNow(deps: SendDeps, messageId: string, slotAt: number)
     await releaseTurn(messageId);
     return { outcome: 'paused' };
   }
-  const number = await PhoneNumber.findById(channel.numberId).lean();
+  const number = await senderNumber(channel.numberId);
   const handle = number ? await deps.providers.forAccount(number.accountSid) : undefined;
   if (!number || !handle) {
     await fail(messageId, 'channel_not_connected', 'The connected number or its provider account no longer exists, so the message was not sent.');
@@ -133,7 +164,7 @@ export async function sendNow(deps: SendDeps, messageId: string, slotAt: number)
   if (m.sendAttemptAt) {
     const found = await lookUpAttempt(handle.provider, m);
     if (found) {
-      await handedOver(messageId, found.sid, found.status, found.errorCode);
+      await handedOver(m, found.sid, found.status, found.errorCode);
       return { outcome: 'sent' };
     }
     if (Date.now() - m.sendAttemptAt.getTime() < deps.lookupGraceMs) {
@@ -161,10 +192,11 @@ export async function sendNow(deps: SendDeps, messageId: string, slotAt: number)
       to: m.to,
       body: m.body ?? '',
       mediaUrls: (m.media ?? []).flatMap((x) => (x.url ? [x.url] : [])),
-      statusCallback: deps.statusCallbackUrl,
+      // The message's id rides along, so its callbacks find it by _id (a find by sid is a scan on FerretDB).
+      statusCallback: `${deps.statusCallbackUrl}?messageId=${encodeURIComponent(messageId)}`,
       validityPeriodSeconds: Math.min(MAX_VALIDITY_SECONDS, Math.max(1, remaining)),
     });
-    await handedOver(messageId, sent.sid, sent.status);
+    await handedOver(m, sent.sid, sent.status);
     await noteAccepted(number._id);
     return { outcome: 'sent' };
   } catch (err) {
@@ -208,9 +240,9 @@ async function lookUpAttempt(provider: SmsProvider, m: MessageDoc): Promise<Prov
   return undefined;
 }
 
-async function handedOver(messageId: string, sid: string, providerStatus: string, errorCode?: number | null): Promise<void> {
-  await Message.updateOne({ _id: messageId }, { $set: { providerSid: sid }, $unset: { sendAttemptAt: 1, slotAt: 1 } });
-  await recordStatus(messageId, { status: 'queued' });
+async function handedOver(m: MessageDoc, sid: string, providerStatus: string, errorCode?: number | null): Promise<void> {
+  const messageId = m._id;
+  await recordHandover(m, sid);
   const later = fromProviderStatus(providerStatus);
   // A message found by lookup may have moved on while we did not know its sid (its callbacks found nothing).
   if (later && later !== 'queued') {
@@ -220,7 +252,7 @@ async function handedOver(messageId: string, sid: string, providerStatus: string
 
 /** 21610: the provider blocks this recipient; our own list (per workspace, across numbers) learns it too. */
 async function recordOptOut(workspaceId: string, address: string): Promise<void> {
-  const contact = await Contact.findOne({ workspaceId, address }, { _id: 1 }).lean();
+  const contact = await Contact.findById(contactIdFor(workspaceId, address), { _id: 1 }).lean();
   if (contact) await setOptOut(contact._id, true, new Date());
 }
 

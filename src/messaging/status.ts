@@ -1,4 +1,5 @@
 import { Message, MessageStatusEvent, type MessageStatus } from '../db/models';
+import { serialWrite } from '../db/serialWrites';
 
 /**
  * Statuses only move forward. Every status a message reaches is an event stored once (unique
@@ -40,6 +41,15 @@ export interface StatusChange {
 
 type Event = { status: string; errorCode?: string | null; errorMessage?: string | null; at: Date };
 
+/** Every status an event can hold: a message's events are read by _id, one per status (FerretDB scans for any other find). */
+const EVENT_STATUSES = Object.keys(RANK).filter((s) => s !== 'accepted');
+const eventId = (messageId: string, status: string) => `${messageId}:${status}`;
+
+async function readEvents(messageId: string, statuses: string[]): Promise<Event[]> {
+  const found = await Promise.all(statuses.map((status) => MessageStatusEvent.findById(eventId(messageId, status)).lean()));
+  return found.filter((e): e is NonNullable<typeof e> => e !== null) as Event[];
+}
+
 function furthest(events: Event[]): Event | undefined {
   let best: Event | undefined;
   for (const e of events) {
@@ -49,35 +59,86 @@ function furthest(events: Event[]): Event | undefined {
   return best;
 }
 
-/** Records a status the message reached (idempotent) and returns the message's resulting status. */
-export async function recordStatus(messageId: string, change: StatusChange): Promise<string | undefined> {
-  const at = change.at ?? new Date();
+/**
+ * Records a status the message reached (idempotent) and returns the message's resulting status.
+ * One process records one message's statuses one after another: its own callbacks then never race.
+ */
+export function recordStatus(messageId: string, change: StatusChange): Promise<string | undefined> {
+  return serialWrite(`message-status:${messageId}`, () => record(messageId, change));
+}
+
+async function record(messageId: string, change: StatusChange): Promise<string | undefined> {
+  const event: Event = {
+    status: change.status,
+    at: change.at ?? new Date(),
+    ...(change.errorCode && { errorCode: change.errorCode }),
+    ...(change.errorMessage && { errorMessage: change.errorMessage }),
+  };
   try {
-    await MessageStatusEvent.create({
-      _id: `${messageId}:${change.status}`,
-      messageId,
-      status: change.status,
-      ...(change.errorCode && { errorCode: change.errorCode }),
-      ...(change.errorMessage && { errorMessage: change.errorMessage }),
-      at,
-    });
+    await MessageStatusEvent.create({ _id: eventId(messageId, change.status), messageId, ...event });
   } catch (err) {
     // Already recorded (a duplicate callback, or a retried activity): still reconcile, the first
-    // writer may have stopped before updating the message.
+    // writer may have stopped before updating the message; the stored event is read, not this one.
     if ((err as { code?: number }).code !== 11000) throw err;
+    return reconcile(messageId);
   }
-  return reconcile(messageId);
+  return reconcile(messageId, event);
 }
 
 /**
- * Writes the status derived from every event. A writer that read fewer events than exist after
- * its write (another status arrived meanwhile) derives again, so the last write always sees all.
+ * The provider took the message: its sid and `queued` in one write. Until the sid is stored no
+ * status callback is recorded (they wait for it, see webhooks/status.ts) and the worker writes no
+ * other status, so nobody else can be writing this message's status: no reconciliation needed.
+ * The condition keeps a late repeat from moving a message back that callbacks have moved on.
  */
-async function reconcile(messageId: string): Promise<string | undefined> {
+export async function recordHandover(message: { _id: string; createdAt: Date }, providerSid: string): Promise<void> {
+  const at = new Date();
+  try {
+    await MessageStatusEvent.create({ _id: eventId(message._id, 'queued'), messageId: message._id, status: 'queued', at });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+  }
+  await Message.updateOne(
+    { _id: message._id, providerSid: { $exists: false } },
+    {
+      $set: { providerSid, status: 'queued', statusHistory: [{ status: 'accepted', at: message.createdAt }, { status: 'queued', at }], updatedAt: at },
+      $unset: { sendAttemptAt: 1, slotAt: 1 },
+    },
+  );
+}
+
+type StoredMessage = { createdAt: Date; status: string; statusHistory?: Array<{ status?: string | null; at?: Date | null; errorCode?: string | null }>; errorMessage?: string | null };
+
+/**
+ * The events the message's history already shows (each one is stored: histories are only ever
+ * derived from events), so they need not be read again. The error sentence is kept for the final
+ * status only, which is the only one that uses it.
+ */
+function eventsShownBy(message: StoredMessage): Event[] {
+  return (message.statusHistory ?? []).flatMap((h) =>
+    h.status && h.status !== 'accepted' && h.at
+      ? [{ status: h.status, at: h.at, errorCode: h.errorCode, ...(h.status === message.status && { errorMessage: message.errorMessage }) }]
+      : [],
+  );
+}
+
+/**
+ * Writes the status derived from every event. After its write, a writer reads the events it did
+ * not derive from: finding one (another status arrived meanwhile, and its writer may have written
+ * first), it derives again from all of them, so the last write always sees every event. A first
+ * round starts from what the message shows plus the new event (the read after the write catches
+ * anything that misses); later rounds read every event.
+ */
+async function reconcile(messageId: string, recorded?: Event): Promise<string | undefined> {
   for (let round = 0; round < 10; round++) {
-    const events = (await MessageStatusEvent.find({ messageId }).sort({ at: 1, _id: 1 }).lean()) as Event[];
-    const message = await Message.findById(messageId, { createdAt: 1, status: 1 }).lean();
+    const fromShown = round === 0 && recorded !== undefined;
+    const message = (await Message.findById(messageId, { createdAt: 1, status: 1, statusHistory: 1, errorMessage: 1 }).lean()) as StoredMessage | null;
     if (!message) return undefined;
+    const events = fromShown
+      ? [...eventsShownBy(message).filter((e) => e.status !== recorded.status), recorded]
+      : await readEvents(messageId, EVENT_STATUSES);
+    // As stored ids sort: by time, then by status name.
+    events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.status.localeCompare(b.status));
     const best = furthest(events);
     if (!best) return message.status;
     // The journey in the order statuses follow each other: callbacks sent milliseconds apart can
@@ -102,7 +163,9 @@ async function reconcile(messageId: string): Promise<string | undefined> {
         },
       },
     );
-    if ((await MessageStatusEvent.countDocuments({ messageId })) === events.length) return best.status;
+    // Events are never deleted: only the statuses not derived from can have arrived since.
+    const derived = new Set(events.map((e) => e.status));
+    if ((await readEvents(messageId, EVENT_STATUSES.filter((st) => !derived.has(st)))).length === 0) return best.status;
   }
   return undefined;
 }

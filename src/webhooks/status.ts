@@ -17,6 +17,9 @@ const callbackSchema = z.object({
   ErrorCode: z.string().optional(),
 });
 
+/** The message id our send put in the callback URL (absent on callbacks of messages sent before it did). */
+const callbackQuery = z.object({ messageId: z.string().min(1).max(64).optional() });
+
 /**
  * Our create's answer (with the sid) and the first callback can cross; the answer is recorded
  * milliseconds later. Waiting this long for the sid keeps such a callback; after it, the status is
@@ -24,11 +27,18 @@ const callbackSchema = z.object({
  */
 const SID_WAIT_MS = [50, 100, 200, 400, 800];
 
-async function findBySid(sid: string) {
+/** The message the callback is about: by the id in its URL (a read by _id), else by sid (a scan on FerretDB). */
+async function findCallbackMessage(sid: string, messageId: string | undefined) {
   for (const pause of [0, ...SID_WAIT_MS]) {
     if (pause) await new Promise((r) => setTimeout(r, pause));
-    const message = await Message.findOne({ providerSid: sid }, { _id: 1, from: 1 }).lean();
-    if (message) return message;
+    if (messageId) {
+      const message = await Message.findById(messageId, { from: 1, providerSid: 1 }).lean();
+      if (!message) return null;
+      if (message.providerSid) return message.providerSid === sid ? message : null;
+    } else {
+      const message = await Message.findOne({ providerSid: sid }, { _id: 1, from: 1 }).lean();
+      if (message) return message;
+    }
   }
   return null;
 }
@@ -61,7 +71,8 @@ export function statusCallbackWebhook(router: Router, services: Services): void 
     if (!parsed.success) throw new AppError('validation_failed', 'Not a status callback: MessageSid, MessageStatus and From are required.');
     const { MessageSid: sid, MessageStatus, From, ErrorCode } = parsed.data;
     const status = fromProviderStatus(MessageStatus);
-    const message = status ? await findBySid(sid) : null;
+    const query = callbackQuery.safeParse(req.query);
+    const message = status ? await findCallbackMessage(sid, query.success ? query.data.messageId : undefined) : null;
     if (!status || !message || message.from !== From) {
       req.log.info({ sid, status: MessageStatus }, 'status callback for no message of ours, or a status we do not track');
       res.status(204).end();
