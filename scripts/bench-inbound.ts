@@ -21,6 +21,7 @@ import { connectDatabase, disconnectDatabase } from '../src/db/connect';
 import { Message, NumberHold, PhoneNumber, Workspace, Conversation } from '../src/db/models';
 import { newId } from '../src/db/ids';
 import { signTwilioRequest } from '../src/sandbox';
+import { cpuSecondsOfTree } from './cpu-time';
 
 const ACCOUNT = { accountSid: `AC${'7'.repeat(32)}`, authToken: 'bench-platform-token' };
 const MAX_IN_FLIGHT = 2000;
@@ -43,6 +44,9 @@ interface Step {
   p50: number;
   p99: number;
   max: number;
+  /** CPU milliseconds per message answered, of the API process and of the database server (when we started it). */
+  apiCpuMs: number;
+  dbCpuMs: number | null;
 }
 
 async function main() {
@@ -63,10 +67,12 @@ async function main() {
       temporalAddress = temporal.address;
     }
     let mongoUri = process.env.MONGODB_URI;
+    let dbPid: number | undefined;
     if (!mongoUri) {
       const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_inbound', backend: (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite' });
       servers.push(mongo);
       mongoUri = mongo.uri;
+      dbPid = mongo.process.child.pid;
     }
     await connectDatabase(mongoUri);
 
@@ -157,6 +163,7 @@ async function main() {
       let notStarted = 0;
       let inFlight = 0;
       const pending: Array<Promise<void>> = [];
+      const cpuBefore = { api: cpuSecondsOfTree(child.child.pid!), db: dbPid ? cpuSecondsOfTree(dbPid) : 0 };
       const start = performance.now();
       // Open loop: each send starts at its scheduled time whatever the answers do (no coordinated omission).
       for (let i = 0; i < total; i++) {
@@ -183,10 +190,23 @@ async function main() {
       await Promise.all(pending);
       const elapsed = (performance.now() - start) / 1000;
       latencies.sort((a, b) => a - b);
-      const step = { rate, sent: pending.length, ok, failed, notStarted, seconds: elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? NaN };
+      const perMessage = (seconds: number) => Number(((seconds * 1000) / Math.max(1, ok)).toFixed(2));
+      const step = {
+        rate,
+        sent: pending.length,
+        ok,
+        failed,
+        notStarted,
+        seconds: elapsed,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        max: latencies.at(-1) ?? NaN,
+        apiCpuMs: perMessage(cpuSecondsOfTree(child.child.pid!) - cpuBefore.api),
+        dbCpuMs: dbPid ? perMessage(cpuSecondsOfTree(dbPid) - cpuBefore.db) : null,
+      };
       steps.push(step);
       console.log(
-        `target ${rate}/s: ${ok}/${step.sent} answered 200 in ${elapsed.toFixed(2)} s (${(ok / elapsed).toFixed(0)}/s), p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, max ${step.max.toFixed(0)} ms, failed ${failed}, not started ${notStarted}`,
+        `target ${rate}/s: ${ok}/${step.sent} answered 200 in ${elapsed.toFixed(2)} s (${(ok / elapsed).toFixed(0)}/s), p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, max ${step.max.toFixed(0)} ms, failed ${failed}, not started ${notStarted}; CPU per message: API ${step.apiCpuMs} ms${step.dbCpuMs === null ? '' : `, database ${step.dbCpuMs} ms`}`,
       );
     }
 
