@@ -33,6 +33,9 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; co
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
+    // An outbound send waits for its pace slot inside its activity (up to a few seconds, see
+    // SEND_HORIZON_MS): at the carrier's pace across many numbers, more than the default 100 wait at once.
+    maxConcurrentActivityTaskExecutions: 400,
     activities: createActivities({ config, log, providers: createProviderDirectory(config), mailer }),
   });
   return { worker, connection };

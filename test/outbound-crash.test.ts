@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startProcess, type Managed } from '../src/infra/processes';
 import { workflowIds } from '../src/temporal/names';
+import { Message } from '../src/db/models';
 import { call, startStack, type Stack } from './support/stack';
 import { carrierMessages, connectedWorkspace, countByBody, eventually, randomRecipient, sendSms, settle } from './outbound.support';
 
@@ -52,15 +53,16 @@ describe('outbound SMS when a worker process dies mid-send', function () {
         for (const id of ids) {
           const d = await stack.temporal.workflow.getHandle(workflowIds.outboundMessage(id)).describe();
           const pending = d.raw.pendingActivities ?? [];
-          if (pending.some((a) => a.activityType?.name === 'sendMessageNow' && a.lastWorkerIdentity?.startsWith(identity))) return id;
+          const sending = (name?: string | null) => name === 'sendMessageNow' || name === 'sendMessageWhenDue';
+          if (pending.some((a) => sending(a.activityType?.name) && a.lastWorkerIdentity?.startsWith(identity))) return id;
         }
         return undefined;
       },
       30_000,
       50,
     );
-    // Past the send's wait for its slot, into the provider call.
-    await new Promise((r) => setTimeout(r, 800));
+    // Past the send's wait for its slot, into the provider call (the attempt is written just before it).
+    await eventually('the provider call to start', async () => Boolean((await Message.findById(victim, { sendAttemptAt: 1 }).lean())?.sendAttemptAt), 30_000, 20);
     doomed.child.kill('SIGKILL');
     workers.push(await startWorkerProcess(stack));
 

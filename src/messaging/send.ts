@@ -28,6 +28,8 @@ const MAX_VALIDITY_SECONDS = 36_000;
 /** Twilio's dates have whole seconds, and clocks differ a little. */
 const LOOKUP_CLOCK_MARGIN_MS = 5_000;
 const OPTED_OUT = 21610;
+/** The checks before a send run this long before its slot, as when the workflow wakes ahead of it (SEND_LEAD_MS). */
+const CHECK_LEAD_MS = 1000;
 
 export type Readiness =
   | { kind: 'done' }
@@ -70,15 +72,21 @@ async function senderNumber(numberId: string): Promise<SenderNumber | null> {
   return number;
 }
 
-/** Whether the channel still lets this message go, and if so from which number at what pace. */
-async function checkChannel(m: MessageDoc): Promise<{ kind: 'failed' } | { kind: 'paused' } | { kind: 'ok'; numberId: string }> {
-  const channel = await loadChannel(m.workspaceId);
+/**
+ * Whether the channel still lets this message go, and if so from which number. The recipient's
+ * opt-out is checked before sending; taking a turn skips it (a read saved per message; an opt-out
+ * in between costs a pace slot, and the send then fails the message).
+ */
+async function checkChannel(m: MessageDoc, { recipient }: { recipient: boolean }): Promise<{ kind: 'failed' } | { kind: 'paused' } | { kind: 'ok'; numberId: string }> {
+  const [channel, contact] = await Promise.all([
+    loadChannel(m.workspaceId),
+    recipient ? Contact.findById(contactIdFor(m.workspaceId, m.to), { optedOut: 1 }).lean() : null,
+  ]);
   if (channel.status !== 'connected' || !channel.numberId) {
     await fail(m._id, 'channel_not_connected', 'The SMS channel was disconnected before the message could leave, so it was not sent.');
     return { kind: 'failed' };
   }
   if (!channel.enabled) return { kind: 'paused' };
-  const contact = await Contact.findById(contactIdFor(m.workspaceId, m.to), { optedOut: 1 }).lean();
   if (contact?.optedOut) {
     await fail(m._id, 'recipient_opted_out', 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.');
     return { kind: 'failed' };
@@ -124,16 +132,20 @@ async function earlierUnsentScanned(m: MessageDoc, withoutSlot: boolean): Promis
 export async function takeTurn(messageId: string): Promise<Readiness> {
   const m = await loadMessage(messageId);
   if (!m || m.status !== 'accepted' || m.providerSid) return { kind: 'done' };
-  const channel = await checkChannel(m);
+  const channel = await checkChannel(m, { recipient: false });
   if (channel.kind !== 'ok') return channel;
+  return reserveTurn(m, channel.numberId);
+}
+
+async function reserveTurn(m: MessageDoc, numberId: string): Promise<Readiness> {
   if (await earlierUnsent(m, true)) return { kind: 'wait_turn' };
-  const number = await senderNumber(channel.numberId);
+  const number = await senderNumber(numberId);
   if (!number) {
     await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
     return { kind: 'failed' };
   }
-  const slot = await reserveSlot({ numberId: number._id, rate: number.throughputPerSecond, segments: m.segments ?? 1, messageId });
-  await Message.updateOne({ _id: messageId }, { $set: { slotAt: new Date(slot.at) } });
+  const slot = await reserveSlot({ numberId: number._id, rate: number.throughputPerSecond, segments: m.segments ?? 1, messageId: m._id });
+  await Message.updateOne({ _id: m._id }, { $set: { slotAt: new Date(slot.at) } });
   return { kind: 'slot', at: slot.at };
 }
 
@@ -148,16 +160,49 @@ const releaseTurn = (messageId: string, alsoAttempt = false) =>
 export async function sendNow(deps: SendDeps, messageId: string, slotAt: number): Promise<SendOutcome> {
   const m = await loadMessage(messageId);
   if (!m || m.status !== 'accepted' || m.providerSid) return { outcome: 'done' };
-  const channel = await checkChannel(m);
+  return checkAndSend(deps, m, slotAt);
+}
+
+/**
+ * Takes the turn and, when its slot is within `horizonMs` (and before `validUntil`), sends at it in
+ * the same activity: one activity and no durable timer per message while queues are short. A slot
+ * further out is returned, for the workflow to sleep until it.
+ */
+export async function sendWhenDue(deps: SendDeps, messageId: string, validUntil: number, horizonMs: number): Promise<Readiness | SendOutcome> {
+  const m = await loadMessage(messageId);
+  if (!m || m.status !== 'accepted' || m.providerSid) return { kind: 'done' };
+  const channel = await checkChannel(m, { recipient: false });
+  if (channel.kind !== 'ok') return channel;
+  const turn = await reserveTurn(m, channel.numberId);
+  if (turn.kind !== 'slot') return turn;
+  if (turn.at - Date.now() > horizonMs || turn.at >= validUntil) return { kind: 'slot', at: turn.at };
+  const untilChecks = turn.at - CHECK_LEAD_MS - Date.now();
+  if (untilChecks > 0) await new Promise((resolve) => setTimeout(resolve, untilChecks));
+  return checkAndSend(deps, m, turn.at);
+}
+
+/** The checks shortly before the slot (sending off, disconnected, opted out), then the send. */
+async function checkAndSend(deps: SendDeps, m: MessageDoc, slotAt: number): Promise<SendOutcome> {
+  const channel = await checkChannel(m, { recipient: true });
   if (channel.kind === 'failed') return { outcome: 'failed' };
   if (channel.kind === 'paused') {
-    await releaseTurn(messageId);
+    await releaseTurn(m._id);
     return { outcome: 'paused' };
   }
   const number = await senderNumber(channel.numberId);
-  const handle = number ? await deps.providers.forAccount(number.accountSid) : undefined;
-  if (!number || !handle) {
-    await fail(messageId, 'channel_not_connected', 'The connected number or its provider account no longer exists, so the message was not sent.');
+  if (!number) {
+    await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
+    return { outcome: 'failed' };
+  }
+  return attemptSend(deps, m, number, slotAt);
+}
+
+/** The send itself, at the slot: the lookup of an unanswered attempt first, then the recipient's order, then the create. */
+async function attemptSend(deps: SendDeps, m: MessageDoc, number: SenderNumber, slotAt: number): Promise<SendOutcome> {
+  const messageId = m._id;
+  const handle = await deps.providers.forAccount(number.accountSid);
+  if (!handle) {
+    await fail(messageId, 'channel_not_connected', 'The provider account of the connected number no longer exists, so the message was not sent.');
     return { outcome: 'failed' };
   }
 

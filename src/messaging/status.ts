@@ -61,28 +61,26 @@ function furthest(events: Event[]): Event | undefined {
 
 /**
  * Records a status the message reached (idempotent) and returns the message's resulting status.
- * One process records one message's statuses one after another: its own callbacks then never race.
+ * The event is stored at once; deriving the message from events runs one at a time per message in
+ * this process, so its own callbacks never overwrite each other and each starts from the last.
  */
-export function recordStatus(messageId: string, change: StatusChange): Promise<string | undefined> {
-  return serialWrite(`message-status:${messageId}`, () => record(messageId, change));
-}
-
-async function record(messageId: string, change: StatusChange): Promise<string | undefined> {
+export async function recordStatus(messageId: string, change: StatusChange): Promise<string | undefined> {
   const event: Event = {
     status: change.status,
     at: change.at ?? new Date(),
     ...(change.errorCode && { errorCode: change.errorCode }),
     ...(change.errorMessage && { errorMessage: change.errorMessage }),
   };
+  let recorded: Event | undefined = event;
   try {
     await MessageStatusEvent.create({ _id: eventId(messageId, change.status), messageId, ...event });
   } catch (err) {
     // Already recorded (a duplicate callback, or a retried activity): still reconcile, the first
     // writer may have stopped before updating the message; the stored event is read, not this one.
     if ((err as { code?: number }).code !== 11000) throw err;
-    return reconcile(messageId);
+    recorded = undefined;
   }
-  return reconcile(messageId, event);
+  return serialWrite(`message-status:${messageId}`, () => reconcile(messageId, recorded));
 }
 
 /**
@@ -107,7 +105,12 @@ export async function recordHandover(message: { _id: string; createdAt: Date }, 
   );
 }
 
-type StoredMessage = { createdAt: Date; status: string; statusHistory?: Array<{ status?: string | null; at?: Date | null; errorCode?: string | null }>; errorMessage?: string | null };
+type StoredMessage = {
+  createdAt: Date;
+  status: string;
+  statusHistory?: Array<{ status?: string | null; at?: Date | null; errorCode?: string | null }> | null;
+  errorMessage?: string | null;
+};
 
 /**
  * The events the message's history already shows (each one is stored: histories are only ever
@@ -126,17 +129,23 @@ function eventsShownBy(message: StoredMessage): Event[] {
  * Writes the status derived from every event. After its write, a writer reads the events it did
  * not derive from: finding one (another status arrived meanwhile, and its writer may have written
  * first), it derives again from all of them, so the last write always sees every event. A first
- * round starts from what the message shows plus the new event (the read after the write catches
- * anything that misses); later rounds read every event.
+ * round after recording an event starts from what the message shows, the new event and the
+ * statuses before it the message does not show yet (so the history never skips a step it has);
+ * later rounds read every event.
  */
 async function reconcile(messageId: string, recorded?: Event): Promise<string | undefined> {
   for (let round = 0; round < 10; round++) {
-    const fromShown = round === 0 && recorded !== undefined;
     const message = (await Message.findById(messageId, { createdAt: 1, status: 1, statusHistory: 1, errorMessage: 1 }).lean()) as StoredMessage | null;
     if (!message) return undefined;
-    const events = fromShown
-      ? [...eventsShownBy(message).filter((e) => e.status !== recorded.status), recorded]
-      : await readEvents(messageId, EVENT_STATUSES);
+    let events: Event[];
+    if (round === 0 && recorded) {
+      const shown = eventsShownBy(message).filter((e) => e.status !== recorded.status);
+      const known = new Set(shown.map((e) => e.status));
+      const earlier = EVENT_STATUSES.filter((st) => RANK[st] < RANK[recorded.status] && !known.has(st));
+      events = [...shown, ...(await readEvents(messageId, earlier)), recorded];
+    } else {
+      events = await readEvents(messageId, EVENT_STATUSES);
+    }
     // As stored ids sort: by time, then by status name.
     events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.status.localeCompare(b.status));
     const best = furthest(events);

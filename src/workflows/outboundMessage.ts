@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, sleep, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, sleep, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
 
 /** Database steps: short, retried until they succeed (each is idempotent). */
@@ -16,12 +16,20 @@ const SEND_RETRY: RetryPolicy = { initialInterval: '1 second', maximumInterval: 
  * timer, workflow task and activity dispatch latencies then delay the check-up, not the send.
  */
 const SEND_LEAD_MS = 1000;
+/**
+ * A slot at most this far ahead is waited for inside the activity that took it, which then sends:
+ * per message one activity and no durable timer (a timer, its firing and the extra workflow tasks
+ * are most of the Temporal server's work per message). Further out, the workflow sleeps durably.
+ */
+const SEND_HORIZON_MS = 3000;
+/** Histories from before the turn and the send shared an activity replay the two-activity path. */
+const ONE_ACTIVITY_SEND = 'outbound-turn-and-send-in-one-activity';
 
 const { takeTurn, expireMessage } = proxyActivities<MessagingActivities>({
   startToCloseTimeout: DB_STEP_TIMEOUT,
   retry: DB_STEP_RETRY,
 });
-const { sendMessageNow } = proxyActivities<MessagingActivities>({
+const { sendMessageNow, sendMessageWhenDue } = proxyActivities<MessagingActivities>({
   startToCloseTimeout: SEND_TIMEOUT,
   heartbeatTimeout: SEND_HEARTBEAT_TIMEOUT,
   retry: SEND_RETRY,
@@ -57,7 +65,8 @@ const EXPIRY_REASONS: Record<Trouble | 'none', string> = {
 
 /**
  * One outbound message: wait while sending is off, take the sender number's next pace slot (in
- * acceptance order per recipient), sleep until it, send, and act on the answer: throttled → back off
+ * acceptance order per recipient), wait until it (in the same activity when it is near, else
+ * durably), send, and act on the answer: throttled → back off
  * with jitter (at least Retry-After) and take a new slot; transient or ambiguous → back off and try
  * again (an ambiguous attempt is looked up first); permanent → failed with the provider's sentence.
  * It ends once the provider has the message: delivery is followed by status callbacks, not here.
@@ -80,11 +89,51 @@ export async function outboundMessageWorkflow(input: OutboundMessageInput): Prom
     return wait(Math.max(retryAfterMs, exponential * (0.5 + Math.random())));
   };
 
+  type SendResult = Awaited<ReturnType<MessagingActivities['sendMessageNow']>>;
+  /** Acts on a send's answer: the workflow's result, or undefined to go round again. */
+  const afterSend = async (result: SendResult): Promise<OutboundResult | undefined> => {
+    switch (result.outcome) {
+      case 'sent':
+      case 'done':
+        return 'sent';
+      case 'failed':
+        return 'failed';
+      case 'paused':
+        trouble = 'paused';
+        return undefined;
+      case 'wait_turn':
+        trouble = 'turn';
+        await wait(timings.orderPollMs);
+        return undefined;
+      case 'throttled':
+        trouble = 'throttled';
+        await backoff('retryAfterMs' in result ? result.retryAfterMs : undefined);
+        return undefined;
+      case 'transient':
+      case 'ambiguous':
+      case 'unresolved':
+        trouble = 'provider';
+        await backoff();
+        return undefined;
+    }
+  };
+
   for (;;) {
     if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof outboundMessageWorkflow>(input);
     if (Date.now() >= validUntil) return expired(trouble);
 
-    const turn = await takeTurn(messageId);
+    let turn;
+    if (patched(ONE_ACTIVITY_SEND)) {
+      const due = await sendMessageWhenDue(messageId, validUntil, SEND_HORIZON_MS);
+      if ('outcome' in due) {
+        const result = await afterSend(due);
+        if (result) return result;
+        continue;
+      }
+      turn = due;
+    } else {
+      turn = await takeTurn(messageId);
+    }
     if (turn.kind === 'done') return 'sent';
     if (turn.kind === 'failed') return 'failed';
     if (turn.kind === 'paused') {
@@ -102,30 +151,7 @@ export async function outboundMessageWorkflow(input: OutboundMessageInput): Prom
     if (at >= validUntil) return expired('queue');
     if (at - SEND_LEAD_MS > Date.now()) await sleep(at - SEND_LEAD_MS - Date.now());
 
-    const result = await sendMessageNow(messageId, at);
-    switch (result.outcome) {
-      case 'sent':
-      case 'done':
-        return 'sent';
-      case 'failed':
-        return 'failed';
-      case 'paused':
-        trouble = 'paused';
-        continue;
-      case 'wait_turn':
-        trouble = 'turn';
-        await wait(timings.orderPollMs);
-        continue;
-      case 'throttled':
-        trouble = 'throttled';
-        await backoff('retryAfterMs' in result ? result.retryAfterMs : undefined);
-        continue;
-      case 'transient':
-      case 'ambiguous':
-      case 'unresolved':
-        trouble = 'provider';
-        await backoff();
-        continue;
-    }
+    const result = await afterSend(await sendMessageNow(messageId, at));
+    if (result) return result;
   }
 }
