@@ -80,8 +80,20 @@ export async function recordStatus(messageId: string, change: StatusChange): Pro
     if ((err as { code?: number }).code !== 11000) throw err;
     recorded = undefined;
   }
-  return serialWrite(`message-status:${messageId}`, () => reconcile(messageId, recorded));
+  queued.set(messageId, (queued.get(messageId) ?? 0) + 1);
+  return serialWrite(`message-status:${messageId}`, async () => {
+    try {
+      return await reconcile(messageId, recorded, () => (queued.get(messageId) ?? 0) > 1);
+    } finally {
+      const left = (queued.get(messageId) ?? 1) - 1;
+      if (left > 0) queued.set(messageId, left);
+      else queued.delete(messageId);
+    }
+  });
 }
+
+/** Reconciles per message waiting or running in this process (see `laterQueued`). */
+const queued = new Map<string, number>();
 
 /**
  * The provider took the message: its sid and `queued` in one write. Until the sid is stored no
@@ -131,9 +143,10 @@ function eventsShownBy(message: StoredMessage): Event[] {
  * first), it derives again from all of them, so the last write always sees every event. A first
  * round after recording an event starts from what the message shows, the new event and the
  * statuses before it the message does not show yet (so the history never skips a step it has);
- * later rounds read every event.
+ * later rounds read every event. Of reconciles queued in this process for one message, only the
+ * last reads after its write: every event recorded before it is derived from by someone after.
  */
-async function reconcile(messageId: string, recorded?: Event): Promise<string | undefined> {
+async function reconcile(messageId: string, recorded: Event | undefined, laterQueued: () => boolean): Promise<string | undefined> {
   for (let round = 0; round < 10; round++) {
     const message = (await Message.findById(messageId, { createdAt: 1, status: 1, statusHistory: 1, errorMessage: 1 }).lean()) as StoredMessage | null;
     if (!message) return undefined;
@@ -172,6 +185,9 @@ async function reconcile(messageId: string, recorded?: Event): Promise<string | 
         },
       },
     );
+    // Another reconcile of this message waits behind this one in this process: it starts from this
+    // write, and the last one in line looks for events that arrived meanwhile.
+    if (laterQueued()) return best.status;
     // Events are never deleted: only the statuses not derived from can have arrived since.
     const derived = new Set(events.map((e) => e.status));
     if ((await readEvents(messageId, EVENT_STATUSES.filter((st) => !derived.has(st)))).length === 0) return best.status;
