@@ -94,8 +94,9 @@ async function takeRun(req: SlotRequest, start: number, count: number): Promise<
       taken.push(_id);
     } catch (err) {
       if (!isDuplicate(err)) throw err;
-      // One by _id each: FerretDB scans the collection for an $in.
-      await Promise.all(taken.map((id) => PaceSlot.deleteOne({ _id: id, messageId: req.messageId })));
+      // One by _id alone each (they are ours: we just inserted them): FerretDB scans the collection
+      // for an $in, or for a filter with any field beside _id.
+      await Promise.all(taken.map((id) => PaceSlot.deleteOne({ _id: id })));
       return i;
     }
   }

@@ -99,7 +99,9 @@ const queued = new Map<string, number>();
  * The provider took the message: its sid and `queued` in one write. Until the sid is stored no
  * status callback is recorded (they wait for it, see webhooks/status.ts) and the worker writes no
  * other status, so nobody else can be writing this message's status: no reconciliation needed.
- * The condition keeps a late repeat from moving a message back that callbacks have moved on.
+ * A message that has its sid already (a late, repeated handover) is left alone, so callbacks that
+ * moved it on are never undone. Read, then written, by _id: FerretDB scans the collection for a
+ * filter with any other field, and would not make the condition atomic anyway.
  */
 export async function recordHandover(message: { _id: string; createdAt: Date }, providerSid: string): Promise<void> {
   const at = new Date();
@@ -108,8 +110,9 @@ export async function recordHandover(message: { _id: string; createdAt: Date }, 
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
   }
+  if ((await Message.findById(message._id, { providerSid: 1 }).lean())?.providerSid) return;
   await Message.updateOne(
-    { _id: message._id, providerSid: { $exists: false } },
+    { _id: message._id },
     {
       $set: { providerSid, status: 'queued', statusHistory: [{ status: 'accepted', at: message.createdAt }, { status: 'queued', at }], updatedAt: at },
       $unset: { sendAttemptAt: 1, slotAt: 1 },

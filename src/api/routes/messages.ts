@@ -110,8 +110,9 @@ export function messageRoutes(router: Router, services: Services): void {
       errors: [404],
     },
     async ({ params }) => {
-      const message = await Message.findOne({ _id: params.id, workspaceId: params.ws }).lean();
-      if (!message) throw notFound('Message');
+      // By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field.
+      const message = await Message.findById(params.id).lean();
+      if (!message || message.workspaceId !== params.ws) throw notFound('Message');
       return toMessageView(message);
     },
   );
