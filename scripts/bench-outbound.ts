@@ -7,7 +7,11 @@
  *   - API accept latency p50/p99 at the given request rate;
  *   - pace: messages the carrier refused (30001 queue overflow) and messages it had to hold back
  *     because they arrived before the number's previous segment had left (> HOLD_MS);
- *   - duplicates and losses, from the carrier's ground truth (GET /sandbox/messages).
+ *   - duplicates and losses, from the carrier's ground truth (GET /sandbox/messages);
+ *   - messages not at a final status (delivered, undelivered, failed, expired) once status
+ *     callbacks had up to 60 s after the drain to settle.
+ * With DB_PROFILE=1 the API and workers print their database time per command at exit (prefixed
+ * [api] / [worker-N]).
  *
  *   npx tsx scripts/bench-outbound.ts [--messages 2000] [--numbers 20] [--rate 100] [--runs one,two,throttled]
  *
