@@ -2,6 +2,7 @@ import { Contact, Message, PhoneNumber } from '../db/models';
 import { loadChannel } from '../numbers/channel';
 import { setOptOut } from '../inbox/optOut';
 import { contactIdFor } from '../inbox/threads';
+import { remembered } from '../db/remembered';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
 import { noteAccepted, notePushBack, reserveSlot } from './pacing';
@@ -57,20 +58,11 @@ async function fail(messageId: string, errorCode: string, errorMessage: string):
  * of it (E.164, account, throughput) changes only when support reconfigures the number, which a few
  * seconds later is soon enough. Which number the channel uses is never cached.
  */
-const numbers = new Map<string, { number: SenderNumber; until: number }>();
-const REMEMBER_NUMBER_MS = 5_000;
 type SenderNumber = { _id: string; e164: string; accountSid: string; throughputPerSecond: number };
-
-async function senderNumber(numberId: string): Promise<SenderNumber | null> {
-  const now = Date.now();
-  const hit = numbers.get(numberId);
-  if (hit && hit.until > now) return hit.number;
-  const number = await PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean();
-  if (!number) return null;
-  if (numbers.size >= 1_000) numbers.clear();
-  numbers.set(numberId, { number, until: now + REMEMBER_NUMBER_MS });
-  return number;
-}
+const senderNumber = remembered<SenderNumber>((numberId) => PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean(), {
+  forMs: 5_000,
+  maxKeys: 1_000,
+});
 
 /**
  * Whether the channel still lets this message go, and if so from which number. The recipient's
