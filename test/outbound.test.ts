@@ -4,6 +4,7 @@ import { createWorker } from '../src/worker';
 import { countSegments, signTwilioRequest } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
 import { contactIdFor } from '../src/inbox/threads';
+import { recordEarlyStatus, recordHandover } from '../src/messaging/status';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack } from './support/stack';
 import { carrierMessages, type CarrierMessage, connectedWorkspace, countByBody, eventually, getMessage, randomRecipient, sendSms, settle } from './outbound.support';
 
@@ -327,6 +328,63 @@ describe('outbound SMS', function () {
       const res = await sendSms(stack, ws, randomRecipient(), 'new');
       assert.equal(res.status, 409);
       assert.equal(res.body.error.code, 'channel_not_connected');
+    });
+  });
+
+  describe('when a status callback overtakes the record of the handover', () => {
+    const sentMessage = async (number: { e164: string }, workspaceId: string) => {
+      const now = new Date();
+      return Message.create({
+        _id: `msg_early_${Date.now()}_${Math.floor(Math.random() * 1e6)}`,
+        workspaceId,
+        conversationId: 'conv_none',
+        channel: 'sms',
+        direction: 'outbound',
+        from: number.e164,
+        to: randomRecipient(),
+        body: 'racing its callbacks',
+        status: 'accepted',
+        statusHistory: [{ status: 'accepted', at: now }],
+        idempotencyKey: `early-${now.getTime()}-${Math.random()}`,
+        createdAt: now,
+        updatedAt: now,
+      });
+    };
+    const postCallback = (messageId: string, params: Record<string, string>) => {
+      const url = `${stack.config.PUBLIC_URL}/webhooks/twilio/status?messageId=${messageId}`;
+      return fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(PLATFORM_ACCOUNT.authToken, url, params) },
+        body: new URLSearchParams(params),
+      });
+    };
+
+    it('then the callback is kept and the status is derived once the handover is written', async () => {
+      const { ws, number } = await connectedWorkspace(stack);
+      const message = await sentMessage(number, ws.id);
+      const sid = `SM${'e'.repeat(32)}`;
+      const base = { MessageSid: sid, AccountSid: PLATFORM_ACCOUNT.accountSid, From: number.e164, To: message.to };
+      assert.equal((await postCallback(message._id, { ...base, MessageStatus: 'sent' })).status, 204);
+      assert.equal((await postCallback(message._id, { ...base, MessageStatus: 'delivered' })).status, 204);
+      // Nothing derived yet: our send has not recorded the provider's answer.
+      assert.equal((await Message.findById(message._id).lean())!.status, 'accepted');
+
+      await recordHandover(message, sid);
+      const view = await getMessage(stack, ws, message._id);
+      assert.equal(view.status, 'delivered');
+      assert.deepEqual(
+        view.statusHistory.map((h: { status: string }) => h.status),
+        ['accepted', 'queued', 'sent', 'delivered'],
+      );
+    });
+
+    it('then a callback arriving just after the handover was written derives the status itself', async () => {
+      const { ws, number } = await connectedWorkspace(stack);
+      const message = await sentMessage(number, ws.id);
+      const sid = `SM${'f'.repeat(32)}`;
+      await recordHandover(message, sid);
+      await recordEarlyStatus(message._id, { status: 'delivered' });
+      assert.equal((await getMessage(stack, ws, message._id)).status, 'delivered');
     });
   });
 

@@ -265,6 +265,20 @@ const messageStatusEventSchema = new Schema(
 export const MessageStatusEvent = mongoose.model('MessageStatusEvent', messageStatusEventSchema);
 
 /**
+ * A status callback that came before our send had recorded the provider's answer (`_id` = the
+ * message id): its event is stored, and whichever of the two writers comes second derives the
+ * message's status from it (see messaging/status.ts, `recordEarlyStatus`).
+ */
+const earlyCallbackSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+export const EarlyCallback = mongoose.model('EarlyCallback', earlyCallbackSchema);
+
+/**
  * A sender number's throughput slot (`<numberId>:<slotIndex>`, slot length 1/rate s): taken by a
  * unique insert, so the pace holds across every worker process without a compare-and-set.
  */

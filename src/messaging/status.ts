@@ -1,4 +1,4 @@
-import { Message, MessageStatusEvent, type MessageStatus } from '../db/models';
+import { EarlyCallback, Message, MessageStatusEvent, type MessageStatus } from '../db/models';
 import { serialWrite } from '../db/serialWrites';
 
 /**
@@ -96,20 +96,46 @@ export async function recordStatus(messageId: string, change: StatusChange): Pro
 const queued = new Map<string, number>();
 
 /**
- * The provider took the message: its sid and `queued` in one write. Until the sid is stored no
- * status callback is recorded (they wait for it, see webhooks/status.ts) and the worker writes no
- * other status, so nobody else can be writing this message's status: no reconciliation needed.
- * A message that has its sid already (a late, repeated handover) is left alone, so callbacks that
- * moved it on are never undone. Read, then written, by _id: FerretDB scans the collection for a
- * filter with any other field, and would not make the condition atomic anyway.
+ * A callback for a message whose handover is not recorded yet (under load the provider's callback
+ * can overtake our own write of its answer by seconds). Its event is stored, and a marker says so;
+ * then the message is read again. The handover writes the sid, then reads the marker: of the two,
+ * at least one sees the other's write, and that one derives the status, so the callback is never lost.
  */
-export async function recordHandover(message: { _id: string; createdAt: Date }, providerSid: string): Promise<void> {
-  const at = new Date();
+export async function recordEarlyStatus(messageId: string, change: StatusChange): Promise<void> {
+  const at = change.at ?? new Date();
+  await ignoreDuplicate(
+    MessageStatusEvent.create({
+      _id: eventId(messageId, change.status),
+      messageId,
+      status: change.status,
+      at,
+      ...(change.errorCode && { errorCode: change.errorCode }),
+      ...(change.errorMessage && { errorMessage: change.errorMessage }),
+    }),
+  );
+  await ignoreDuplicate(EarlyCallback.create({ _id: messageId, at }));
+  if ((await Message.findById(messageId, { providerSid: 1 }).lean())?.providerSid) await recordStatus(messageId, { ...change, at });
+}
+
+async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
   try {
-    await MessageStatusEvent.create({ _id: eventId(message._id, 'queued'), messageId: message._id, status: 'queued', at });
+    await write;
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
   }
+}
+
+/**
+ * The provider took the message: its sid and `queued` in one write. Callbacks that come before it
+ * are only stored (`recordEarlyStatus`) and the worker writes no other status, so nobody else is
+ * writing this message's status; if an early callback left its marker, the status is derived from
+ * every event after the write. A message that has its sid already (a late, repeated handover) is
+ * left alone, so callbacks that moved it on are never undone. Read, then written, by _id: FerretDB
+ * scans the collection for a filter with any other field, and would not make the condition atomic anyway.
+ */
+export async function recordHandover(message: { _id: string; createdAt: Date }, providerSid: string): Promise<void> {
+  const at = new Date();
+  await ignoreDuplicate(MessageStatusEvent.create({ _id: eventId(message._id, 'queued'), messageId: message._id, status: 'queued', at }));
   if ((await Message.findById(message._id, { providerSid: 1 }).lean())?.providerSid) return;
   await Message.updateOne(
     { _id: message._id },
@@ -118,6 +144,7 @@ export async function recordHandover(message: { _id: string; createdAt: Date }, 
       $unset: { sendAttemptAt: 1, slotAt: 1 },
     },
   );
+  if (await EarlyCallback.findById(message._id).lean()) await recordStatus(message._id, { status: 'queued', at });
 }
 
 type StoredMessage = {

@@ -6,7 +6,7 @@ import { Message } from '../db/models';
 import { registry } from '../api/openapi';
 import { describeDeliveryError } from '../provider';
 import type { Services } from '../services';
-import { fromProviderStatus, recordStatus } from '../messaging/status';
+import { fromProviderStatus, recordEarlyStatus, recordStatus } from '../messaging/status';
 import { verifyProviderSignature } from './verify';
 
 /** The parameters we read; Twilio adds others without notice, and they stay part of the signed form. */
@@ -21,24 +21,28 @@ const callbackSchema = z.object({
 const callbackQuery = z.object({ messageId: z.string().min(1).max(64).optional() });
 
 /**
- * Our create's answer (with the sid) and the first callback can cross; the answer is recorded
- * milliseconds later. Waiting this long for the sid keeps such a callback; after it, the status is
- * caught up when the next one arrives (or by the lookup that resolves an unanswered create).
+ * Without a message id in the URL (messages sent before it was added) the sid is the only key, and
+ * our create's answer (with the sid) and the first callback can cross: the answer is recorded
+ * milliseconds later, so the callback waits this long for it.
  */
 const SID_WAIT_MS = [50, 100, 200, 400, 800];
 
-/** The message the callback is about: by the id in its URL (a read by _id), else by sid (a scan on FerretDB). */
+/**
+ * The message the callback is about. By the id in its URL (a read by _id; the signature covers the
+ * URL): `handedOver` false when our send has not recorded the provider's answer yet. Else by sid
+ * (a scan on FerretDB).
+ */
 async function findCallbackMessage(sid: string, messageId: string | undefined) {
+  if (messageId) {
+    const message = await Message.findById(messageId, { from: 1, providerSid: 1 }).lean();
+    if (!message) return null;
+    if (!message.providerSid) return { message, handedOver: false };
+    return message.providerSid === sid ? { message, handedOver: true } : null;
+  }
   for (const pause of [0, ...SID_WAIT_MS]) {
     if (pause) await new Promise((r) => setTimeout(r, pause));
-    if (messageId) {
-      const message = await Message.findById(messageId, { from: 1, providerSid: 1 }).lean();
-      if (!message) return null;
-      if (message.providerSid) return message.providerSid === sid ? message : null;
-    } else {
-      const message = await Message.findOne({ providerSid: sid }, { _id: 1, from: 1 }).lean();
-      if (message) return message;
-    }
+    const message = await Message.findOne({ providerSid: sid }, { _id: 1, from: 1 }).lean();
+    if (message) return { message, handedOver: true };
   }
   return null;
 }
@@ -72,14 +76,15 @@ export function statusCallbackWebhook(router: Router, services: Services): void 
     const { MessageSid: sid, MessageStatus, From, ErrorCode } = parsed.data;
     const status = fromProviderStatus(MessageStatus);
     const query = callbackQuery.safeParse(req.query);
-    const message = status ? await findCallbackMessage(sid, query.success ? query.data.messageId : undefined) : null;
-    if (!status || !message || message.from !== From) {
+    const found = status ? await findCallbackMessage(sid, query.success ? query.data.messageId : undefined) : null;
+    if (!status || !found || found.message.from !== From) {
       req.log.info({ sid, status: MessageStatus }, 'status callback for no message of ours, or a status we do not track');
       res.status(204).end();
       return;
     }
     const code = ErrorCode && ErrorCode !== '0' ? ErrorCode : undefined;
-    await recordStatus(message._id, { status, ...(code && { errorCode: code, errorMessage: describeDeliveryError(code) }) });
+    const change = { status, ...(code && { errorCode: code, errorMessage: describeDeliveryError(code) }) };
+    await (found.handedOver ? recordStatus(found.message._id, change) : recordEarlyStatus(found.message._id, change));
     res.status(204).end();
   });
 }
