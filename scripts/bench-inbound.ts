@@ -11,28 +11,18 @@
  * MAX_IN_FLIGHT requests are outstanding; sends the generator could not start are reported.
  */
 import http from 'node:http';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startMongo, startTemporal, type FerretBackend, type RunningServer } from '../src/infra/servers';
 import { freePort, startProcess, waitForPort } from '../src/infra/processes';
-import { connectDatabase, disconnectDatabase } from '../src/db/connect';
 import { Message, NumberHold, PhoneNumber, Workspace, Conversation } from '../src/db/models';
 import { newId } from '../src/db/ids';
 import { signTwilioRequest } from '../src/sandbox';
 import { cpuSecondsOfTree } from './cpu-time';
+import { arg, percentile, startBenchServers } from './bench-stack';
 
 const ACCOUNT = { accountSid: `AC${'7'.repeat(32)}`, authToken: 'bench-platform-token' };
 const MAX_IN_FLIGHT = 2000;
 const TARGET_P99_MS = 100;
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
-}
-
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 interface Step {
   rate: number;
@@ -55,27 +45,10 @@ async function main() {
   const handsetCount = Number(arg('handsets', '500'));
   const replayShare = Number(arg('replay', '0.1'));
 
-  // On tmpfs when there is one: the figure is about our webhook, not about this VM's disk flushes.
-  const temp = mkdtempSync(path.join(existsSync('/dev/shm') && !process.argv.includes('--disk') ? '/dev/shm' : tmpdir(), 'bench-inbound-'));
-  const servers: RunningServer[] = [];
+  const servers = await startBenchServers('bench-inbound');
+  const { temporalAddress, mongoUri, dbPid } = servers;
   let api: { stop(): Promise<void> } | undefined;
   try {
-    let temporalAddress = process.env.TEMPORAL_ADDRESS;
-    if (!temporalAddress) {
-      const temporal = await startTemporal({ uiPort: null });
-      servers.push(temporal);
-      temporalAddress = temporal.address;
-    }
-    let mongoUri = process.env.MONGODB_URI;
-    let dbPid: number | undefined;
-    if (!mongoUri) {
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_inbound', backend: (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite' });
-      servers.push(mongo);
-      mongoUri = mongo.uri;
-      dbPid = mongo.process.child.pid;
-    }
-    await connectDatabase(mongoUri);
-
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
     const child = startProcess('api', path.resolve(__dirname, '../node_modules/.bin/tsx'), [path.resolve(__dirname, '../src/server.ts')], {
@@ -227,9 +200,7 @@ async function main() {
     agent.destroy();
   } finally {
     await api?.stop();
-    await disconnectDatabase().catch(() => undefined);
-    await Promise.all(servers.map((s) => s.stop()));
-    rmSync(temp, { recursive: true, force: true });
+    await servers.stop();
   }
 }
 

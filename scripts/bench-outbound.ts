@@ -20,18 +20,15 @@
  * process; loopback only; everything is stopped at the end. Bounded: at most MAX_IN_FLIGHT requests
  * outstanding, and each run gives up after its deadline.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
 import { freePort, startProcess, waitForPort, type Managed } from '../src/infra/processes';
-import { connectDatabase, disconnectDatabase } from '../src/db/connect';
 import { PhoneNumber, Workspace, Message } from '../src/db/models';
 import { newId } from '../src/db/ids';
 import { issueApiKey } from '../src/api/auth';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
+import { arg, percentile, startBenchServers } from './bench-stack';
 
 const ACCOUNT = { accountSid: `AC${'5'.repeat(32)}`, authToken: 'bench-outbound-token' };
 const MAX_IN_FLIGHT = 500;
@@ -42,11 +39,6 @@ const TYPES = [
   { type: 'toll_free', rate: 3 },
 ] as const;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
-}
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A child's errors, and its database profile (DB_PROFILE=1) printed at exit, reach our stderr. */
@@ -275,25 +267,10 @@ async function main() {
   const rate = Number(arg('rate', '100'));
   const runs = arg('runs', 'one,two,throttled').split(',');
 
-  const temp = mkdtempSync(path.join(existsSync('/dev/shm') && !process.argv.includes('--disk') ? '/dev/shm' : tmpdir(), 'bench-outbound-'));
-  const servers: RunningServer[] = [];
-  /** The database server's last lines, shown if the run fails. */
-  const mongoLog: string[] = [];
+  const servers = await startBenchServers('bench-outbound');
+  const { temporalAddress, mongoUri } = servers;
   let sandbox: RunningSandbox | undefined;
   try {
-    let temporalAddress = process.env.TEMPORAL_ADDRESS;
-    if (!temporalAddress) {
-      const temporal = await startTemporal({ uiPort: null });
-      servers.push(temporal);
-      temporalAddress = temporal.address;
-    }
-    let mongoUri = process.env.MONGODB_URI;
-    if (!mongoUri) {
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: 'bench_outbound', log: (line) => mongoLog.push(line) });
-      servers.push(mongo);
-      mongoUri = mongo.uri;
-    }
-    await connectDatabase(mongoUri);
     sandbox = await startSandbox({ accounts: [ACCOUNT] });
     const apiPort = await freePort();
     const env: Env = { temporalAddress, mongoUri, sandbox, apiPort, apiUrl: `http://127.0.0.1:${apiPort}`, publicUrl: `http://127.0.0.1:${apiPort}` };
@@ -309,13 +286,11 @@ async function main() {
     console.table(results);
     console.log(JSON.stringify(results));
   } catch (err) {
-    console.error(mongoLog.slice(-20).join('\n'));
+    console.error(servers.dbLog.slice(-20).join('\n'));
     throw err;
   } finally {
     await sandbox?.close();
-    await disconnectDatabase().catch(() => undefined);
-    await Promise.all(servers.map((s) => s.stop()));
-    rmSync(temp, { recursive: true, force: true });
+    await servers.stop();
   }
 }
 

@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startMongo, startTemporal, type FerretBackend, type RunningServer } from '../src/infra/servers';
+import { connectDatabase, disconnectDatabase } from '../src/db/connect';
+
+/** `--name value` from the command line, or the fallback. */
+export function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return (i >= 0 ? process.argv[i + 1] : undefined) ?? fallback;
+}
+
+export const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+
+export interface BenchServers {
+  temporalAddress: string;
+  mongoUri: string;
+  /** The database server's process, when the bench started it (its CPU time can then be read). */
+  dbPid?: number;
+  /** The database server's last lines, for when a run fails. */
+  dbLog: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The servers a benchmark runs against: TEMPORAL_ADDRESS / MONGODB_URI when set, otherwise a
+ * Temporal dev server and a MongoDB-compatible server (FERRETDB_BACKEND picks FerretDB's) started
+ * in a temp folder — on tmpfs when there is one and no `--disk`, since the figures are about our
+ * code, not this VM's disk flushes. Connects this process to the database; `stop` undoes it all.
+ */
+export async function startBenchServers(name: string): Promise<BenchServers> {
+  const temp = mkdtempSync(path.join(existsSync('/dev/shm') && !process.argv.includes('--disk') ? '/dev/shm' : tmpdir(), `${name}-`));
+  const started: RunningServer[] = [];
+  const dbLog: string[] = [];
+  const stop = async () => {
+    await disconnectDatabase().catch(() => undefined);
+    await Promise.all(started.map((s) => s.stop()));
+    rmSync(temp, { recursive: true, force: true });
+  };
+  try {
+    let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    if (!temporalAddress) {
+      const temporal = await startTemporal({ uiPort: null });
+      started.push(temporal);
+      temporalAddress = temporal.address;
+    }
+    let mongoUri = process.env.MONGODB_URI;
+    let dbPid: number | undefined;
+    if (!mongoUri) {
+      const backend = (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite';
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: name.replace(/-/g, '_'), backend, log: (line) => dbLog.push(line) });
+      started.push(mongo);
+      mongoUri = mongo.uri;
+      dbPid = mongo.process.child.pid;
+    }
+    await connectDatabase(mongoUri);
+    return { temporalAddress, mongoUri, dbPid, dbLog, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
