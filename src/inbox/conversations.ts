@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../errors';
 import { Contact, Conversation, Message, type Channel, type MessageStatus } from '../db/models';
 import { afterCursor, decodeCursor, encodeCursor } from './cursor';
-import { isDuplicateKeyError } from './transient';
+import { isDuplicateKeyError } from '../db/errors';
 import { writeConversation } from './threads';
 
 /*

@@ -1,7 +1,7 @@
 import { Message, type Channel } from '../db/models';
 import { newId } from '../db/ids';
 import { contactIdFor, findOrCreateContact, hintedThread, openThread, touchConversation } from './threads';
-import { isDuplicateKeyError, retryTransient } from './transient';
+import { isDuplicateKeyError, retryTransient } from '../db/errors';
 
 export interface IncomingMessage {
   workspaceId: string;

@@ -1,8 +1,7 @@
 import { Message, type Channel, type MessageStatus } from '../db/models';
 import { newId } from '../db/ids';
 import { touchConversation } from './threads';
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+import { isDuplicateKeyError } from '../db/errors';
 
 export interface OutgoingEntry {
   workspaceId: string;
@@ -27,7 +26,7 @@ export async function recordOutgoing(entry: OutgoingEntry, now = new Date()): Pr
   try {
     await Message.create({ _id: id, ...entry, idempotencyKey: entry.idempotencyKey ?? id, direction: 'outbound', statusHistory: [{ status: entry.status, at: now }], createdAt: now, updatedAt: now });
   } catch (err) {
-    if (!isDuplicate(err) || !entry.idempotencyKey) throw err;
+    if (!isDuplicateKeyError(err) || !entry.idempotencyKey) throw err;
     const stored = await Message.findOne({ workspaceId: entry.workspaceId, idempotencyKey: entry.idempotencyKey }, { createdAt: 1 }).lean();
     if (!stored) throw err;
     return { id: stored._id, createdAt: stored.createdAt };

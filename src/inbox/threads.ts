@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Contact, Conversation, ThreadHint, type Channel } from '../db/models';
 import { newId } from '../db/ids';
 import { serialWrite } from '../db/serialWrites';
-import { isDuplicateKeyError } from './transient';
+import { isDuplicateKeyError } from '../db/errors';
 
 /**
  * A contact's id follows from its workspace and address (every contact is stored under it), so that

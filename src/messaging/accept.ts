@@ -10,6 +10,7 @@ import { measureBody } from './segments';
 import { recordStatus } from './status';
 import { takeRecipientTurn } from './turns';
 import { toMessageView, type MessageView } from './view';
+import { isDuplicateKeyError } from '../db/errors';
 
 export interface SendRequest {
   workspaceId: string;
@@ -28,8 +29,6 @@ export interface AcceptDeps {
   startSending: StartSending;
   validitySeconds: number;
 }
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * With an Idempotency-Key the message's id follows from it (and so does its workflow's), so the
@@ -113,7 +112,7 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   } catch (err) {
     // The same key twice at once: one insert wins, the other answers with the winner's message
     // (found by the key when it was stored before message ids followed from keys).
-    if (!isDuplicate(err) || !req.idempotencyKey) throw err;
+    if (!isDuplicateKeyError(err) || !req.idempotencyKey) throw err;
     const winner =
       (await Message.findById(id).lean()) ?? (await Message.findOne({ workspaceId: req.workspaceId, idempotencyKey: req.idempotencyKey }).lean());
     if (!winner) throw err;

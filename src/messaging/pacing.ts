@@ -1,5 +1,6 @@
 import { NumberPace, PaceSlot } from '../db/models';
 import { serialWrite } from '../db/serialWrites';
+import { isDuplicateKeyError } from '../db/errors';
 
 /*
  * Per-number pacing shared by every worker process. Time is cut into slots of one segment each
@@ -9,7 +10,6 @@ import { serialWrite } from '../db/serialWrites';
  * same slot. `NumberPace.nextSlot` is only a hint where free slots start, to keep collisions few.
  */
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 const MAX_SLOW_FACTOR = 4;
 /** Each push-back slows the number by this factor; each accepted send takes back this much. */
 const SLOW_STEP = 1.25;
@@ -93,7 +93,7 @@ async function takeRun(req: SlotRequest, start: number, count: number): Promise<
       await PaceSlot.create({ _id, numberId: req.numberId, messageId: req.messageId, at: new Date(Math.round(i * slotMs)) });
       taken.push(_id);
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       // One by _id alone each (they are ours: we just inserted them): FerretDB scans the collection
       // for an $in, or for a filter with any field beside _id.
       await Promise.all(taken.map((id) => PaceSlot.deleteOne({ _id: id })));
@@ -109,7 +109,7 @@ async function advanceHint(numberId: string, rate: number, next: number): Promis
     if (res.matchedCount === 0) await NumberPace.updateOne({ _id: numberId }, { $set: { rate, nextSlot: next } }, { upsert: true });
   } catch (err) {
     // Two first reservations upserting at once: the hint is advisory, the other one set it.
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
 }
 
@@ -130,7 +130,7 @@ export async function notePushBack(numberId: string, recoverySeconds: number): P
   try {
     await NumberPace.updateOne({ _id: numberId }, { $set: { slowFactor, slowUntil: new Date(now + recoverySeconds * 1000) } }, { upsert: true });
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
   // This process slows down at once.
   const view = views.get(numberId);

@@ -1,5 +1,6 @@
 import { EarlyCallback, Message, MessageStatusEvent, type MessageStatus } from '../db/models';
 import { serialWrite } from '../db/serialWrites';
+import { isDuplicateKeyError } from '../db/errors';
 
 /**
  * Statuses only move forward. Every status a message reaches is an event stored once (unique
@@ -77,7 +78,7 @@ export async function recordStatus(messageId: string, change: StatusChange): Pro
   } catch (err) {
     // Already recorded (a duplicate callback, or a retried activity): still reconcile, the first
     // writer may have stopped before updating the message; the stored event is read, not this one.
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
     recorded = undefined;
   }
   queued.set(messageId, (queued.get(messageId) ?? 0) + 1);
@@ -121,7 +122,7 @@ async function ignoreDuplicate(write: Promise<unknown>): Promise<void> {
   try {
     await write;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Message, RecipientTurn } from '../db/models';
+import { isDuplicateKeyError } from '../db/errors';
 
 /*
  * Acceptance order per (workspace, recipient) without a scan. Each accepted message takes the next
@@ -8,8 +9,6 @@ import { Message, RecipientTurn } from '../db/models';
  * are dense, the one before a message is a read by _id, and the end of a line this process has not
  * seen yet is found in a few reads (doubling, then halving).
  */
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 const lineIdFor = (workspaceId: string, to: string) => `line_${createHash('sha256').update(`${workspaceId}\n${to}`).digest('hex').slice(0, 24)}`;
 const turnId = (line: string, turn: number) => `${line}:${turn}`;
@@ -31,7 +30,7 @@ export async function takeRecipientTurn(workspaceId: string, to: string, message
       nextTurns.set(line, turn + 1);
       return turn;
     } catch (err) {
-      if (!isDuplicate(err) || tries >= MAX_TRIES) throw err;
+      if (!isDuplicateKeyError(err) || tries >= MAX_TRIES) throw err;
       turn = await firstFreeTurn(line, turn + 1);
     }
   }

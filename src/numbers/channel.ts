@@ -3,6 +3,7 @@ import { NumberHold, PhoneNumber, SmsChannel, Workspace, type PhoneNumberDoc } f
 import { recordAudit, type Actor } from '../audit/record';
 import { acquireNumber, dropHold, reserveNumber } from './pool';
 import type { ReleaseScheduler } from './release';
+import { isDuplicateKeyError } from '../db/errors';
 
 export interface NumberView {
   id: string;
@@ -183,7 +184,7 @@ async function writeChannel(
       try {
         await SmsChannel.create({ _id: workspaceId, status: 'not_configured', enabled: true, revision: 0, updatedAt: new Date() });
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
       }
     }
   }

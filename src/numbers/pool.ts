@@ -1,6 +1,5 @@
 import { NumberHold } from '../db/models';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from '../db/errors';
 
 export type HoldResult = 'acquired' | 'already_held' | 'unavailable';
 
@@ -14,7 +13,7 @@ export async function acquireNumber(numberId: string, workspaceId: string, now: 
     await NumberHold.create({ _id: numberId, workspaceId, state: 'held', since: now });
     return 'acquired';
   } catch (err) {
-    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
   const existing = await NumberHold.findById(numberId).lean();
   if (existing?.workspaceId === workspaceId && existing.state === 'held') return 'already_held';

@@ -1,8 +1,8 @@
 import { PhoneNumber, Workspace } from '../db/models';
 import { connectNumber, loadChannel, type ChannelDeps } from '../numbers/channel';
 import type { RequestSpec } from './state';
+import { isDuplicateKeyError } from '../db/errors';
 
-const DUPLICATE_KEY = 11000;
 /** Default segments per second of a new number, by type (Twilio's defaults for US/CA long codes and toll-free). */
 const THROUGHPUT = { local: 1, toll_free: 3 } as const;
 
@@ -49,7 +49,7 @@ export async function linkNumber(channel: ChannelDeps, input: LinkInput, account
       friendlyName: requestId,
     });
   } catch (err) {
-    if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
     const existing = await PhoneNumber.findOne({ e164 }).lean();
     if (existing?._id !== numberId) throw new LinkRefused(`${e164} is already recorded as another number (${existing?._id ?? 'unknown'})`);
   }

@@ -2,8 +2,7 @@ import { NumberRequest, type RequestStatus } from '../db/models';
 import { newId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import { TERMINAL_STATUSES, type RequestSpec, type RequestState, type TimelineEntry } from './state';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKeyError } from '../db/errors';
 
 type RequestDoc = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
 
@@ -39,7 +38,7 @@ export async function insertRequest(input: {
         updatedAt: now,
       });
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     }
   }
   throw new AppError(

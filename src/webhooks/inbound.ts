@@ -8,7 +8,7 @@ import { metrics } from '../metrics';
 import { registry } from '../api/openapi';
 import type { Services } from '../services';
 import { receiveText, type InboundText } from '../inbox/sms';
-import { retryTransient } from '../inbox/transient';
+import { retryTransient } from '../db/errors';
 import { verifyProviderSignature } from './verify';
 
 export const inboundWebhooks = new Counter({
