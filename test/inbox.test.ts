@@ -106,6 +106,12 @@ describe('The unified inbox and web chat', function () {
       assert.deepEqual((await api(other, 'GET', '/conversations')).body.data, []);
       assert.equal((await api(other, 'GET', `/conversations/${chatId}`)).status, 404);
       assert.equal((await api(other, 'POST', `/conversations/${chatId}/messages`, { body: 'x' })).status, 404);
+      const before = (await api(ws, 'GET', `/conversations/${chatId}`)).body;
+      for (const action of ['read', 'close', 'reopen']) {
+        assert.equal((await api(other, 'POST', `/conversations/${chatId}/${action}`)).status, 404, action);
+      }
+      const after = (await api(ws, 'GET', `/conversations/${chatId}`)).body;
+      assert.deepEqual([after.status, after.unreadCount], [before.status, before.unreadCount]);
       const otherSession = await visitor(other.id, 'POST', '/sessions', undefined, {});
       const crossed = await visitor(ws.id, 'GET', '/messages', otherSession.body.token);
       assert.equal(crossed.status, 401);

@@ -73,10 +73,19 @@ export async function listConversations(workspaceId: string, q: ConversationQuer
   };
 }
 
+/** By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field. */
 async function findConversation(workspaceId: string, id: string): Promise<ConversationRow> {
-  const c = await Conversation.findOne({ _id: id, workspaceId }).lean();
-  if (!c) throw notFound('Conversation');
+  const c = await Conversation.findById(id).lean();
+  if (!c || c.workspaceId !== workspaceId) throw notFound('Conversation');
   return c as ConversationRow;
+}
+
+/** Updates a conversation of the workspace by _id and shows the result. */
+async function updateConversation(workspaceId: string, id: string, set: Record<string, unknown>): Promise<ConversationView> {
+  await findConversation(workspaceId, id);
+  const updated = await writeConversation(id, () => Conversation.findByIdAndUpdate(id, { $set: set }, { new: true }).lean());
+  if (!updated) throw notFound('Conversation');
+  return (await withContacts(workspaceId, [updated as ConversationRow]))[0];
 }
 
 export async function getConversation(workspaceId: string, id: string): Promise<ConversationView> {
@@ -153,27 +162,17 @@ export async function listMessages(workspaceId: string, conversationId: string, 
   };
 }
 
-export async function markRead(workspaceId: string, id: string): Promise<ConversationView> {
-  const updated = await writeConversation(id, () => Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: { unreadCount: 0 } }, { new: true }).lean());
-  if (!updated) throw notFound('Conversation');
-  return getConversation(workspaceId, id);
-}
+export const markRead = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { unreadCount: 0 });
 
 /** Closing frees the contact's open slot: their next message opens a new thread. Closing twice is harmless. */
-export async function closeConversation(workspaceId: string, id: string): Promise<ConversationView> {
-  const updated = await writeConversation(id, () =>
-    Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: { status: 'closed', openSlot: id } }, { new: true }).lean(),
-  );
-  if (!updated) throw notFound('Conversation');
-  return getConversation(workspaceId, id);
-}
+export const closeConversation = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { status: 'closed', openSlot: id });
 
 /** Reopens a closed thread, unless another thread with the contact on this channel is open by now (409). */
 export async function reopenConversation(workspaceId: string, id: string): Promise<ConversationView> {
   const c = await findConversation(workspaceId, id);
-  if (c.status === 'open') return getConversation(workspaceId, id);
+  if (c.status === 'open') return (await withContacts(workspaceId, [c]))[0];
   try {
-    await writeConversation(id, () => Conversation.updateOne({ _id: id, workspaceId }, { $set: { status: 'open', openSlot: 'open' } }));
+    await writeConversation(id, () => Conversation.updateOne({ _id: id }, { $set: { status: 'open', openSlot: 'open' } }));
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     const open = await Conversation.findOne({ workspaceId, channel: c.channel, contactId: c.contactId, openSlot: 'open' }, { _id: 1 }).lean();
