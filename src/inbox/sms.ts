@@ -76,8 +76,9 @@ async function applyKeyword(keyword: Keyword | null, workspaceId: string, text: 
 }
 
 /**
- * Shown in the channel settings to the second: under a burst, one write a second per workspace
- * instead of one per message (this process remembers when it last wrote).
+ * Shown in the channel settings to the second: under a burst, one write a second per workspace and
+ * process instead of one per message. `$max` never moves it back; the filter is `_id` alone (FerretDB
+ * scans for any other).
  */
 const LAST_INBOUND_PRECISION_MS = 1000;
 const lastNoted = new Map<string, number>();
@@ -86,9 +87,5 @@ async function noteInbound(workspaceId: string, at: Date): Promise<void> {
   const previous = lastNoted.get(workspaceId);
   if (previous !== undefined && at.getTime() - previous < LAST_INBOUND_PRECISION_MS) return;
   lastNoted.set(workspaceId, at.getTime());
-  const stale = new Date(at.getTime() - LAST_INBOUND_PRECISION_MS);
-  await SmsChannel.updateOne(
-    { _id: workspaceId, $or: [{ lastInboundAt: { $exists: false } }, { lastInboundAt: { $lt: stale } }] },
-    { $max: { lastInboundAt: at } },
-  );
+  await SmsChannel.updateOne({ _id: workspaceId }, { $max: { lastInboundAt: at } });
 }
