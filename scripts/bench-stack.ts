@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startMongo, startTemporal, type FerretBackend, type RunningServer } from '../src/infra/servers';
+import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
 import { connectDatabase, disconnectDatabase } from '../src/db/connect';
 
 /** `--name value` from the command line, or the fallback. */
@@ -24,7 +24,7 @@ export interface BenchServers {
 
 /**
  * The servers a benchmark runs against: TEMPORAL_ADDRESS / MONGODB_URI when set, otherwise a
- * Temporal dev server and a MongoDB-compatible server (FERRETDB_BACKEND picks FerretDB's) started
+ * Temporal dev server and a MongoDB-compatible server started
  * in a temp folder — on tmpfs when there is one and no `--disk`, since the figures are about our
  * code, not this VM's disk flushes. Connects this process to the database; `stop` undoes it all.
  */
@@ -47,8 +47,7 @@ export async function startBenchServers(name: string): Promise<BenchServers> {
     let mongoUri = process.env.MONGODB_URI;
     let dbPid: number | undefined;
     if (!mongoUri) {
-      const backend = (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite';
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: name.replace(/-/g, '_'), backend, log: (line) => dbLog.push(line) });
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: name.replace(/-/g, '_'), log: (line) => dbLog.push(line) });
       started.push(mongo);
       mongoUri = mongo.uri;
       dbPid = mongo.process.child.pid;

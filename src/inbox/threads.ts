@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Contact, Conversation, ThreadHint, type Channel } from '../db/models';
 import { newId } from '../db/ids';
-import { serialWrite } from '../db/serialWrites';
 import { isDuplicateKeyError } from '../db/errors';
 
 /**
@@ -83,27 +82,17 @@ const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}
 
 async function writeHint(contactId: string, channel: Channel, conversationId: string) {
   const _id = hintId(contactId, channel);
-  try {
-    await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
-  } catch (err) {
-    // Two upserts at once on FerretDB: both name the one open thread, so the other write stands.
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+  await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
 }
 
 /** Moves the thread's activity forward for a new message; inbound messages count as unread. */
 export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }) {
-  await writeConversation(conversationId, () =>
-    Conversation.updateOne(
-      { _id: conversationId },
-      {
-        $max: { lastMessageAt: message.at },
-        $set: { lastMessagePreview: message.preview.slice(0, 140) },
-        ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
-      },
-    ),
+  await Conversation.updateOne(
+    { _id: conversationId },
+    {
+      $max: { lastMessageAt: message.at },
+      $set: { lastMessagePreview: message.preview.slice(0, 140) },
+      ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
+    },
   );
 }
-
-/** Every update of a conversation goes through here: unread counts must not lose an increment. */
-export const writeConversation = <T>(conversationId: string, write: () => Promise<T>) => serialWrite(`conversation:${conversationId}`, write);
