@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
 import { connectDatabase, disconnectDatabase } from '../src/db/connect';
 
@@ -58,4 +59,26 @@ export async function startBenchServers(name: string): Promise<BenchServers> {
     await stop();
     throw err;
   }
+}
+
+/** Commands the database server has answered, by name (serverStatus `metrics.commands`: MongoDB and FerretDB alike). */
+export async function serverCommandCounts(): Promise<Map<string, number>> {
+  const status = await mongoose.connection.db!.admin().serverStatus();
+  const commands = (status.metrics?.commands ?? {}) as Record<string, { total?: number | { toNumber(): number } }>;
+  return new Map(Object.entries(commands).map(([name, c]) => [name, Number(c.total ?? 0)]));
+}
+
+/** Connection upkeep and our own measuring, not the work measured. */
+const UPKEEP = new Set(['serverStatus', 'hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'buildInfo', 'saslStart', 'saslContinue']);
+
+/** Per unit of work: the commands answered between two counts, in all and the main ones by name. */
+export function commandsPer(before: Map<string, number>, after: Map<string, number>, units: number) {
+  const per: Array<[string, number]> = [];
+  for (const [name, total] of after) {
+    const delta = total - (before.get(name) ?? 0);
+    if (delta > 0 && !UPKEEP.has(name)) per.push([name, delta / Math.max(1, units)]);
+  }
+  per.sort((a, b) => b[1] - a[1]);
+  const round = (n: number) => Number(n.toFixed(2));
+  return { total: round(per.reduce((sum, [, n]) => sum + n, 0)), byCommand: Object.fromEntries(per.map(([name, n]) => [name, round(n)])) };
 }

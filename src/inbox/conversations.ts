@@ -2,6 +2,7 @@ import { AppError, notFound } from '../errors';
 import { Contact, Conversation, Message, type Channel, type MessageStatus } from '../db/models';
 import { afterCursor, decodeCursor, encodeCursor } from './cursor';
 import { isDuplicateKeyError } from '../db/errors';
+import { dropHint, writeHint } from './threads';
 
 /*
  * The unified inbox: every channel's threads in one list. Every query carries the workspace id,
@@ -162,7 +163,11 @@ export async function listMessages(workspaceId: string, conversationId: string, 
 export const markRead = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { unreadCount: 0 });
 
 /** Closing frees the contact's open slot: their next message opens a new thread. Closing twice is harmless. */
-export const closeConversation = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { status: 'closed', openSlot: id });
+export async function closeConversation(workspaceId: string, id: string): Promise<ConversationView> {
+  const closed = await updateConversation(workspaceId, id, { status: 'closed', openSlot: id });
+  await dropHint(closed.contact.id, closed.channel as Channel, id);
+  return closed;
+}
 
 /** Reopens a closed thread, unless another thread with the contact on this channel is open by now (409). */
 export async function reopenConversation(workspaceId: string, id: string): Promise<ConversationView> {
@@ -179,6 +184,7 @@ export async function reopenConversation(workspaceId: string, id: string): Promi
       { openConversationId: open?._id ?? null },
     );
   }
+  await writeHint(c.contactId, c.channel as Channel, id);
   return getConversation(workspaceId, id);
 }
 

@@ -28,16 +28,21 @@ export async function findOrCreateContact(workspaceId: string, address: string) 
 type ThreadContact = { _id: string; address: string };
 
 /** The contact's open thread on the channel, or a new one when there is none (earlier, closed ones stay as history). */
-export async function threadFor(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()) {
-  return (await hintedThread(workspaceId, channel, contact._id)) ?? openThread(workspaceId, channel, contact, now);
+export async function threadFor(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()): Promise<{ _id: string }> {
+  const hinted = await hintedThreadId(contact._id, channel);
+  const open = hinted && (await Conversation.exists({ _id: hinted, status: 'open' }));
+  return open ? { _id: hinted } : openThread(workspaceId, channel, contact, now);
 }
 
-/** The contact's open thread on the channel, if its hint still points at one: reads by _id only. */
-export async function hintedThread(workspaceId: string, channel: Channel, contactId: string) {
-  const hint = await ThreadHint.findById(hintId(contactId, channel)).lean();
-  if (!hint) return undefined;
-  const conversation = await Conversation.findById(hint.conversationId).lean();
-  return conversation?.status === 'open' && conversation.workspaceId === workspaceId ? conversation : undefined;
+/**
+ * The thread the contact's hint names on the channel: one read by _id (the contact's id names its
+ * workspace). Closing a thread drops its hint and reopening writes it, but a hint can still be
+ * stale (a close and a first message at once, a crash between the two writes): whoever uses it
+ * checks the thread is open, or writes to it on that condition (`touchConversation`).
+ */
+export async function hintedThreadId(contactId: string, channel: Channel): Promise<string | undefined> {
+  const hint = await ThreadHint.findById(hintId(contactId, channel), { conversationId: 1 }).lean();
+  return hint?.conversationId;
 }
 
 /**
@@ -80,19 +85,28 @@ export async function openThread(workspaceId: string, channel: Channel, contact:
 
 const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}`;
 
-async function writeHint(contactId: string, channel: Channel, conversationId: string) {
+export async function writeHint(contactId: string, channel: Channel, conversationId: string) {
   const _id = hintId(contactId, channel);
   await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
 }
 
-/** Moves the thread's activity forward for a new message; inbound messages count as unread. */
-export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }) {
-  await Conversation.updateOne(
-    { _id: conversationId },
+/** Before a thread closes: its contact's next message must not continue it. */
+export async function dropHint(contactId: string, channel: Channel, conversationId: string) {
+  await ThreadHint.deleteOne({ _id: hintId(contactId, channel), conversationId });
+}
+
+/**
+ * Moves the thread's activity forward for a new message; inbound messages count as unread. False
+ * when the thread is closed (nothing is changed): the message belongs in a new one.
+ */
+export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }): Promise<boolean> {
+  const touched = await Conversation.updateOne(
+    { _id: conversationId, status: 'open' },
     {
       $max: { lastMessageAt: message.at },
       $set: { lastMessagePreview: message.preview.slice(0, 140) },
       ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
     },
   );
+  return touched.matchedCount === 1;
 }
