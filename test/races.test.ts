@@ -125,4 +125,30 @@ describe('Concurrent requests on the single-document guarantees', function () {
       });
     });
   }
+
+  it('when a thread is closed through one API process, then the next text through the other opens a new thread', async () => {
+    const ws = await createTestWorkspace();
+    const number = await sharedNumber(stack);
+    await connectNumber(stack, ws, number.id);
+    const customer = randomE164('+1718');
+    const text = (body: string) =>
+      postWebhook(stack, inboundForm({ sid: newMessageSid(), accountSid: PLATFORM_ACCOUNT.accountSid, from: customer, to: number.e164, body }), PLATFORM_ACCOUNT.authToken);
+    // Two texts through the stack's API: the second finds (and remembers) the thread by its hint.
+    await text('first');
+    await text('second');
+    const [first] = await Conversation.find({ workspaceId: ws.id }).lean();
+    assert.equal((await call(replica.url, 'POST', `/v1/workspaces/${ws.id}/conversations/${first._id}/close`, { key: ws.agent })).status, 200);
+
+    await text('after the close');
+    const threads = await Conversation.find({ workspaceId: ws.id }).sort({ createdAt: 1 }).lean();
+    assert.deepEqual(
+      threads.map((t) => [t.status, t.unreadCount]),
+      [
+        ['closed', 2],
+        ['open', 1],
+      ],
+    );
+    const [late] = await Message.find({ workspaceId: ws.id, body: 'after the close' }).lean();
+    assert.equal(late.conversationId, threads[1]._id);
+  });
 });

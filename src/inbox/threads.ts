@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Contact, Conversation, ThreadHint, type Channel } from '../db/models';
 import { newId } from '../db/ids';
 import { isDuplicateKeyError } from '../db/errors';
+import { remembered } from '../db/remembered';
 
 /**
  * A contact's id follows from its workspace and address (every contact is stored under it), so that
@@ -35,15 +36,16 @@ export async function threadFor(workspaceId: string, channel: Channel, contact: 
 }
 
 /**
- * The thread the contact's hint names on the channel: one read by _id (the contact's id names its
- * workspace). Closing a thread drops its hint and reopening writes it, but a hint can still be
- * stale (a close and a first message at once, a crash between the two writes): whoever uses it
- * checks the thread is open, or writes to it on that condition (`touchConversation`).
+ * The thread the contact's hint names on the channel (the contact's id names its workspace): read
+ * by _id, and remembered by this process for a minute. Closing a thread drops its hint and
+ * reopening writes it, but a hint can be stale (closed through another process, a close and a
+ * first message at once, a crash between two writes): whoever uses it checks that the thread is
+ * open, or writes to it on that condition (`touchConversation`) and, finding it closed, forgets
+ * the hint (`dropHint`).
  */
-export async function hintedThreadId(contactId: string, channel: Channel): Promise<string | undefined> {
-  const hint = await ThreadHint.findById(hintId(contactId, channel), { conversationId: 1 }).lean();
-  return hint?.conversationId;
-}
+const hints = remembered(async (id) => (await ThreadHint.findById(id, { conversationId: 1 }).lean())?.conversationId, { forMs: 60_000 });
+
+export const hintedThreadId = (contactId: string, channel: Channel) => hints(hintId(contactId, channel));
 
 /**
  * Opens a thread, or finds the open one the hint missed. The insert comes first: the unique open
@@ -88,11 +90,14 @@ const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}
 export async function writeHint(contactId: string, channel: Channel, conversationId: string) {
   const _id = hintId(contactId, channel);
   await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
+  hints.forget(_id);
 }
 
-/** Before a thread closes: its contact's next message must not continue it. */
+/** A thread closed: its contact's next message must not continue it. */
 export async function dropHint(contactId: string, channel: Channel, conversationId: string) {
-  await ThreadHint.deleteOne({ _id: hintId(contactId, channel), conversationId });
+  const _id = hintId(contactId, channel);
+  await ThreadHint.deleteOne({ _id, conversationId });
+  hints.forget(_id);
 }
 
 /**
