@@ -229,11 +229,8 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
         const time = page.locator('#history time').first();
         await time.waitFor();
         const [shown, iso] = [await time.innerText(), (await time.getAttribute('datetime'))!];
-        const expected = await page.evaluate(
-          ([l, d]) => new Intl.DateTimeFormat(l, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(d)),
-          [lang, iso],
-        );
-        assert.equal(shown, expected);
+        // as Node's full ICU writes it (the browser runs in UTC), whether or not the browser has the locale's data
+        assert.equal(shown, new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)));
         assert.match(shown, lang === 'is' ? /^\d{1,2}\. \p{Ll}+\.? \d{4}/u : /^[A-Z][a-z]{2} \d{1,2}, \d{4}/);
       });
 

@@ -1,6 +1,12 @@
 // English. Every key here must be in is.js too (test/console-i18n.test.ts checks both ways).
 // {name} is filled in by t(); an object is a plural chosen by {count}.
 export default {
+  // Formats for a browser whose Intl has no data for this language (else Intl's own are used).
+  'format.months': 'Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec',
+  'format.dateTime': '{month} {day}, {year}, {hour}:{minute}',
+  'format.group': ',',
+  'format.decimal': '.',
+
   'app.title': 'Console',
   'app.brand': 'Inbox console',
   'app.language': 'Language',

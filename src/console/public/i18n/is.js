@@ -1,6 +1,12 @@
 // Íslenska. Every key here must be in en.js too (test/console-i18n.test.ts checks both ways).
 // {name} is filled in by t(); an object is a plural chosen by {count} (Icelandic "one" is also 21, 31…).
 export default {
+  // Formats for a browser whose Intl has no data for this language (else Intl's own are used).
+  'format.months': 'jan.|feb.|mar.|apr.|maí|jún.|júl.|ágú.|sep.|okt.|nóv.|des.',
+  'format.dateTime': '{day}. {month} {year}, {hour}:{minute}',
+  'format.group': '.',
+  'format.decimal': ',',
+
   'app.title': 'Stjórnborð',
   'app.brand': 'Stjórnborð innhólfs',
   'app.language': 'Tungumál',

@@ -22,15 +22,41 @@ function preferred() {
 
 let lang = preferred();
 let formats;
+
+/**
+ * Intl in the language when the browser has its locale data. Debian's Chromium, for one, has none
+ * for Icelandic (it writes "2026 M12 1"): then the catalogue's own month names, date pattern and
+ * separators are used, with Intl still doing the time zone and the digits.
+ */
 function makeFormats() {
+  const native = Intl.DateTimeFormat.supportedLocalesOf([lang]).length > 0 && Intl.NumberFormat.supportedLocalesOf([lang]).length > 0;
+  const catalogue = CATALOGUES[lang];
+  const dateTime = new Intl.DateTimeFormat(native ? lang : 'en', native
+    ? { dateStyle: 'medium', timeStyle: 'short' }
+    : { year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const number = new Intl.NumberFormat(native ? lang : 'en');
+  const months = catalogue['format.months'].split('|');
+  const symbols = { group: catalogue['format.group'], decimal: catalogue['format.decimal'] };
   formats = {
-    time: new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }),
-    number: new Intl.NumberFormat(lang),
+    time: native
+      ? (date) => dateTime.format(date)
+      : (date) => {
+          const parts = Object.fromEntries(dateTime.formatToParts(date).map((p) => [p.type, p.value]));
+          return fill(catalogue['format.dateTime'], { ...parts, month: months[Number(parts.month) - 1] });
+        },
+    number: native ? (n) => number.format(n) : (n) => number.formatToParts(n).map((p) => symbols[p.type] ?? p.value).join(''),
     plural: new Intl.PluralRules(lang),
   };
   document.documentElement.lang = lang;
 }
 makeFormats();
+
+const fill = (text, params) =>
+  text.replace(/\{(\w+)\}/g, (whole, name) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === 'number' ? formats.number(value) : String(value);
+  });
 
 export const currentLanguage = () => lang;
 
@@ -56,12 +82,8 @@ export function t(key, params = {}) {
     return key;
   }
   if (typeof entry === 'object') entry = entry[formats.plural.select(params.count)] ?? entry.other;
-  return entry.replace(/\{(\w+)\}/g, (whole, name) => {
-    const value = params[name];
-    if (value === undefined) return whole;
-    return typeof value === 'number' ? formats.number.format(value) : String(value);
-  });
+  return fill(entry, params);
 }
 
-export const formatNumber = (n) => formats.number.format(n);
-export const formatTime = (iso) => (iso ? formats.time.format(new Date(iso)) : '');
+export const formatNumber = (n) => formats.number(n);
+export const formatTime = (iso) => (iso ? formats.time(new Date(iso)) : '');

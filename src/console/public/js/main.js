@@ -62,13 +62,13 @@ function renderLanguageSwitch() {
     { id: 'language-select', 'aria-label': t('app.language') },
     Object.keys(CATALOGUES).map((lang) => h('option', { value: lang, lang, selected: lang === currentLanguage() }, LANGUAGE_NAMES[lang])),
   );
+  // the switch stays in place (and keeps focus); only its label and the rest of the page change
   select.addEventListener('change', async () => {
     setLanguage(select.value);
-    renderLanguageSwitch();
+    select.setAttribute('aria-label', t('app.language'));
     labelChrome();
     if (me) await route();
-    else showSignIn();
-    document.getElementById('language-select')?.focus();
+    else showSignIn(undefined, { focus: false });
   });
   replace(languageSlot, select);
 }
@@ -108,7 +108,8 @@ function signOut() {
   showSignIn();
 }
 
-function showSignIn(error) {
+/** The sign-in form; the key field takes focus unless the language switch (which keeps it) redrew it. */
+function showSignIn(error, { focus = true } = {}) {
   replace(nav);
   replace(who);
   document.title = `${t('signin.title')} · ${t('app.title')}`;
@@ -140,7 +141,7 @@ function showSignIn(error) {
   });
   replace(main, form);
   if (error) showError(slot, error);
-  input.focus();
+  if (focus) input.focus();
 }
 
 async function signIn() {
