@@ -398,7 +398,8 @@ const providerAccountSchema = new Schema(
   {
     _id: { type: String, required: true }, // the account SID
     workspaceId: { type: String, required: true, index: true },
-    authToken: { type: String, required: true },
+    /** The auth token, AES-256-GCM sealed (src/secrets/tokenCipher.ts); never stored or returned in clear. */
+    sealedToken: { type: String, required: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   opts,
