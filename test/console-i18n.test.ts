@@ -80,6 +80,7 @@ describe('console catalogues', () => {
       ...CHANNEL_STATUSES.map((s) => `channelStatus.${s}`),
       'channelStatus.disabled',
       ...WEBHOOK_STATUSES.map((s) => `webhook.${s}`),
+      ...['ours', 'elsewhere', 'none'].map((w) => `own.webhook.${w}`),
       ...NUMBER_KINDS.map((k) => `numberKind.${k}`),
       ...[...NUMBER_TYPES, 'alphanumeric'].map((t) => `numberType.${t}`),
       ...CHANNELS.map((c) => `channel.${c}`),

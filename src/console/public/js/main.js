@@ -8,12 +8,14 @@ import * as billing from './pages/billing.js';
 import * as communication from './pages/communication.js';
 import * as chat from './pages/chat.js';
 import * as support from './pages/support.js';
+import * as ownSenders from './pages/own-senders.js';
 
-/** `label` and `title` are catalogue keys. */
+/** `label` and `title` are catalogue keys; `inNav: false` pages are reached from their parent page. */
 const PAGES = [
   { path: 'communication', label: 'nav.communication', roles: ['admin', 'agent'], page: communication },
   { path: 'chat', label: 'nav.chat', roles: ['admin', 'agent'], page: chat },
   { path: 'settings/sms', label: 'nav.settings', title: 'nav.settingsTitle', roles: ['admin'], page: settingsSms },
+  { path: 'settings/sms/own', label: 'nav.ownSenders', title: 'nav.ownSendersTitle', roles: ['admin'], page: ownSenders, inNav: false, parent: 'settings/sms' },
   { path: 'billing', label: 'nav.billing', roles: ['admin'], page: billing },
   { path: 'support', label: 'nav.support', roles: ['support'], page: support },
 ];
@@ -44,8 +46,8 @@ export function navigate(path) {
 }
 
 function renderNav(current) {
-  const items = PAGES.filter((p) => p.roles.includes(me.role)).map((p) =>
-    h('a', { href: `#/${p.path}`, 'aria-current': p === current ? 'page' : undefined }, t(p.label)),
+  const items = PAGES.filter((p) => p.inNav !== false && p.roles.includes(me.role)).map((p) =>
+    h('a', { href: `#/${p.path}`, 'aria-current': p === current || p.path === current.parent ? 'page' : undefined }, t(p.label)),
   );
   replace(nav, items);
   replace(

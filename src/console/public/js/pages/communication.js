@@ -11,6 +11,9 @@ import { poller } from '../poll.js';
 const sent = [];
 
 export async function render({ main, me }) {
+  // what the messages are sent from: a sender ID cannot be replied to, and the composer says so
+  const channel = await api('GET', wsPath(me, '/sms')).catch(() => null);
+  const sender = channel && channel.status === 'connected' ? channel.number : null;
   const newButton = h('button', { type: 'button', class: 'new', id: 'new-message', 'aria-haspopup': 'dialog' }, t('comm.new'));
   const list = h('ul', { class: 'plain sent-list', id: 'sent-messages', 'aria-live': 'polite' });
   replace(
@@ -66,6 +69,7 @@ export async function render({ main, me }) {
       to,
       h('p', { class: 'help' }, t('comm.toHelp')),
       box.nodes,
+      sender?.type === 'alphanumeric' ? h('p', { class: 'notice', id: 'compose-no-replies' }, t('comm.noReplies', { sender: sender.e164 })) : null,
       slot,
       h('div', { class: 'actions' }, send, cancel),
     );

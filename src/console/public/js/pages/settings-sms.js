@@ -117,8 +117,10 @@ export async function render({ main, me }) {
           h('label', { for: 'sms-enabled' }, t('settings.enabled')),
           h('span', { class: 'help', id: 'sms-enabled-help' }, connected ? t('settings.enabledHelp') : t('settings.connectFirst')),
         ),
+        channel.number?.type === 'alphanumeric' ? h('p', { class: 'notice', id: 'no-replies' }, t('settings.noReplies', { sender: channel.number.e164 })) : null,
         h('div', { class: 'actions' }, configure, disconnect),
         actionError,
+        addonOff ? null : h('p', {}, h('a', { href: '#/settings/sms/own', id: 'own-senders-link' }, t('settings.ownSendersLink'))),
       ),
       connected
         ? h(
@@ -242,13 +244,12 @@ export async function render({ main, me }) {
           'select',
           { id: 'req-type', name: 'type' },
           h('option', { value: 'local' }, t('settings.typeLocal')),
+          // sender IDs are registered by the admin (Your own senders), not requested from support
           h('option', { value: 'toll_free' }, t('settings.typeTollFree')),
-          h('option', { value: 'alphanumeric' }, t('settings.typeAlphanumeric')),
         ),
       ),
       field('req-area', t('settings.areaCode'), h('input', { id: 'req-area', name: 'areaCode', inputmode: 'numeric', autocomplete: 'off' })),
       field('req-region', t('settings.region'), h('input', { id: 'req-region', name: 'region', autocomplete: 'off' })),
-      field('req-sender', t('settings.senderId'), h('input', { id: 'req-sender', name: 'senderId', maxlength: 11, autocomplete: 'off' })),
       field('req-note', t('settings.note'), h('textarea', { id: 'req-note', name: 'note', rows: 2 })),
       slot,
       h('div', { class: 'actions' }, submit, back),
