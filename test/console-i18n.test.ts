@@ -124,6 +124,13 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
     assert.equal(request.status, 202, JSON.stringify(request.body));
     requestId = request.body.id;
     support = await supportKey();
+    // its own Twilio account with a number, and a sender ID, for Settings → SMS → Your own senders
+    const own = { accountSid: `AC${'e'.repeat(32)}`, authToken: 'own-i18n-token' };
+    assert.equal((await call(stack.sandbox.url, 'POST', '/sandbox/accounts', { body: own })).status, 201);
+    const ownNumber = await call(stack.sandbox.url, 'POST', '/sandbox/numbers', { body: { accountSid: own.accountSid, phoneNumber: '+14155557001', type: 'local', smsUrl: null } });
+    assert.equal(ownNumber.status, 201, JSON.stringify(ownNumber.body));
+    assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin, body: own })).status, 200);
+    assert.equal((await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/sender-ids`, { key: ws.admin, body: { senderId: 'BAKARI', country: 'IS' } })).status, 201);
     for (let i = 0; i < 50 && !conversationId; i++) {
       conversationId = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/conversations`, { key: ws.agent })).body.data[0]?.id;
       if (!conversationId) await new Promise((r) => setTimeout(r, 100));
@@ -212,6 +219,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
         const pages = [
           { name: 'settings-sms', key: ws.admin, hash: 'settings/sms', ready: '#sms-status' },
           { name: 'billing', key: ws.admin, hash: 'billing', ready: '#addon-status' },
+          { name: 'settings-own-senders', key: ws.admin, hash: 'settings/sms/own', ready: '.account-number' },
           { name: 'communication', key: ws.agent, hash: 'communication', ready: '#sent-messages' },
           { name: 'chat', key: ws.agent, hash: `chat/${conversationId}`, ready: '#history .bubble' },
           { name: 'support', key: support, hash: `support/${requestId}`, ready: '#cand-1' },

@@ -75,7 +75,11 @@ function renderLanguageSwitch() {
   replace(languageSlot, select);
 }
 
+/** Counts routings: a page that finishes drawing after the person has moved on stops its own polling. */
+let routing = 0;
+
 async function route() {
+  const current = ++routing;
   if (cleanup) cleanup();
   cleanup = null;
   if (!me) return;
@@ -95,7 +99,9 @@ async function route() {
   const ctx = { main, me, params, navigate };
   replace(main, h('p', { class: 'loading' }, t('app.loading')));
   try {
-    cleanup = (await entry.page.render(ctx)) ?? null;
+    const stop = (await entry.page.render(ctx)) ?? null;
+    if (current === routing) cleanup = stop;
+    else stop?.();
   } catch (error) {
     replace(main, h('h1', {}, titleOf(entry)), h('p', { class: 'error', role: 'alert' }, error.message));
   }

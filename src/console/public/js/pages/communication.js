@@ -11,9 +11,11 @@ import { poller } from '../poll.js';
 const sent = [];
 
 export async function render({ main, me }) {
-  // what the messages are sent from: a sender ID cannot be replied to, and the composer says so
-  const channel = await api('GET', wsPath(me, '/sms')).catch(() => null);
-  const sender = channel && channel.status === 'connected' ? channel.number : null;
+  // What the messages are sent from (a sender ID cannot be replied to, and the composer says so).
+  // Not awaited: the page draws at once, and a quick switch to another page cannot be overtaken by it.
+  const sender = api('GET', wsPath(me, '/sms'))
+    .then((channel) => (channel.status === 'connected' ? channel.number : null))
+    .catch(() => null);
   const newButton = h('button', { type: 'button', class: 'new', id: 'new-message', 'aria-haspopup': 'dialog' }, t('comm.new'));
   const list = h('ul', { class: 'plain sent-list', id: 'sent-messages', 'aria-live': 'polite' });
   replace(
@@ -69,7 +71,6 @@ export async function render({ main, me }) {
       to,
       h('p', { class: 'help' }, t('comm.toHelp')),
       box.nodes,
-      sender?.type === 'alphanumeric' ? h('p', { class: 'notice', id: 'compose-no-replies' }, t('comm.noReplies', { sender: sender.e164 })) : null,
       slot,
       h('div', { class: 'actions' }, send, cancel),
     );
@@ -90,6 +91,9 @@ export async function render({ main, me }) {
     });
     openDialog(dialog, opener);
     to.focus();
+    sender.then((number) => {
+      if (number?.type === 'alphanumeric') box.count.after(h('p', { class: 'notice', id: 'compose-no-replies' }, t('comm.noReplies', { sender: number.e164 })));
+    });
   }
 
   draw();
