@@ -534,7 +534,7 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the admin registers a sender ID and connects it, then Settings and the composer say nobody can reply', async () => {
-      await admin.getByLabel('Sender ID').fill('BAKARI');
+      await admin.getByRole('textbox', { name: 'Sender ID' }).fill('BAKARI');
       await admin.getByLabel('Country').fill('us');
       await admin.getByRole('button', { name: 'Register' }).click();
       await admin.locator('#sender-country-input + .field-error').waitFor();

@@ -146,6 +146,12 @@ describe('own provider account and sender IDs', function () {
       assert.equal((await postWebhook(stack, forged, PLATFORM_ACCOUNT.authToken)).status, 403);
       assert.equal(await Message.countDocuments({ workspaceId: ws.id, body: 'forged' }), 0);
 
+      // a number this platform already has under another owner: 409, and nothing changes at the provider
+      const [, clash] = account.numbers;
+      await PhoneNumber.create({ _id: `num_clash_${randomBytes(4).toString('hex')}`, e164: clash.e164, kind: 'shared', type: 'local', country: 'US', throughputPerSecond: 1, accountSid: PLATFORM_ACCOUNT.accountSid });
+      assert.equal((await api(ws, 'POST', `/provider-account/numbers/${clash.sid}/connect`)).status, 409);
+      assert.equal((await carrierNumber(clash.e164))?.smsUrl, 'https://old-crm.example.test/sms');
+      assert.equal((await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin })).body.number.e164, chosen.e164);
       assert.equal((await api(ws, 'POST', `/provider-account/numbers/PN${'0'.repeat(32)}/connect`)).status, 404);
       assert.equal((await api(ws, 'POST', '/provider-account/numbers/not-a-sid/connect')).status, 400);
     });

@@ -162,8 +162,13 @@ export async function connectAccountNumber(deps: ProviderAccountDeps, input: { w
   const atProvider = (await provider.listNumbers().catch(providerFailure)).find((n) => n.sid === sid);
   if (!atProvider || !/^\+\d+$/.test(atProvider.phoneNumber)) throw notFound('The number');
 
+  // a number this platform knows under another owner is refused before anything changes at the provider
+  const known = await PhoneNumber.findOne({ e164: atProvider.phoneNumber }).lean();
+  if (known && (known.ownerWorkspaceId !== workspaceId || known.accountSid !== account._id)) {
+    throw new AppError('conflict', `${atProvider.phoneNumber} is already in use on this platform.`);
+  }
   const webhook = await pointAtUs(deps, provider, atProvider);
-  const number = await importNumber(workspaceId, account._id, atProvider);
+  const number = known ?? (await importNumber(workspaceId, account._id, atProvider));
   const channel = await connectNumber(deps.channel, { workspaceId, numberId: number._id, actor });
   await recordAudit({ workspaceId, actor, action: 'sms.provider_account.number_connected', before: null, after: { numberId: number._id, e164: number.e164, webhook: webhook.status } });
   return { channel, webhook };
@@ -183,11 +188,6 @@ async function pointAtUs(deps: ProviderAccountDeps, provider: SmsProvider, n: Pr
 }
 
 async function importNumber(workspaceId: string, accountSid: string, n: ProviderNumber) {
-  const known = await PhoneNumber.findOne({ e164: n.phoneNumber }).lean();
-  if (known) {
-    if (known.ownerWorkspaceId === workspaceId && known.accountSid === accountSid) return known;
-    throw new AppError('conflict', `${n.phoneNumber} is already in use on this platform.`);
-  }
   try {
     const created = await PhoneNumber.create({
       _id: newId('num'),

@@ -108,6 +108,14 @@ export async function render({ main, me, params }) {
     const send = h('button', { type: 'submit', class: 'primary', id: 'reply-send' }, t('chat.send'));
     let idempotencyKey = newIdempotencyKey();
     const form = h('form', { class: 'reply', novalidate: true }, box.nodes, slot, h('div', { class: 'actions' }, send));
+    if (conversation?.channel === 'sms') {
+      // an SMS reply leaves from the channel's sender: when that is a sender ID, this is the customer's last word
+      api('GET', wsPath(me, '/sms'))
+        .then((sms) => {
+          if (sms.status === 'connected' && sms.number?.type === 'alphanumeric') box.count.after(h('p', { class: 'notice', id: 'reply-no-replies' }, t('comm.noReplies', { sender: sms.number.e164 })));
+        })
+        .catch(() => undefined);
+    }
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       showFormError(form, slot, null);
