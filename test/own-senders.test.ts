@@ -273,6 +273,10 @@ describe('own provider account and sender IDs', function () {
       const atCarrier = (await call(stack.sandbox.url, 'GET', `/sandbox/messages?to=${encodeURIComponent('+3546123456')}`)).body.messages;
       assert.ok(atCarrier.some((m: { from: string; body: string }) => m.from === senderId && m.body === 'Kakan er tilbúin'));
 
+      // no webhook to check for a sender ID
+      const check = await api(ws, 'POST', '/webhook-check');
+      assert.equal(check.status, 409, JSON.stringify(check.body));
+      assert.match(check.body.error.message, /sender ID/);
       // the handset cannot text a sender ID back
       const reply = await call(stack.sandbox.url, 'POST', '/sandbox/inbound', { body: { from: '+3546123456', to: senderId, body: 'Takk!' } });
       assert.equal(reply.status, 404, JSON.stringify(reply.body));

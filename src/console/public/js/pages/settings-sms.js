@@ -122,7 +122,8 @@ export async function render({ main, me }) {
         actionError,
         addonOff ? null : h('p', {}, h('a', { href: '#/settings/sms/own', id: 'own-senders-link' }, t('settings.ownSendersLink'))),
       ),
-      connected
+      // a sender ID receives nothing: no webhook to be healthy (the notice above says replies are impossible)
+      connected && channel.number?.type !== 'alphanumeric'
         ? h(
             'section',
             { class: 'card', 'aria-labelledby': 'webhook-title' },
