@@ -31,6 +31,11 @@ export async function render({ main, me }) {
   }
 
   async function drawAccount(notice) {
+    // the numbers are asked for at once too (one provider call): a workspace without an account answers 404, ignored
+    const listed = api('GET', path('/provider-account/numbers')).then(
+      ({ data }) => ({ data }),
+      (error) => ({ error }),
+    );
     const [account, channel] = await Promise.all([loadAccount(), api('GET', path(''))]);
     if (!account) return replace(accountBox, h('h2', { id: 'account-title' }, t('own.accountTitle')), h('p', { class: 'help' }, t('own.accountIntro')), accountForm());
     const numbers = h('div', { id: 'account-numbers' }, h('p', { class: 'muted' }, t('app.loading')));
@@ -46,12 +51,9 @@ export async function render({ main, me }) {
       tokenForm(),
       h('div', { class: 'actions' }, remove),
     );
-    try {
-      const { data } = await api('GET', path('/provider-account/numbers'));
-      replace(numbers, data.length === 0 ? h('p', { class: 'muted' }, t('own.noNumbers')) : h('ul', { class: 'plain account-numbers', 'aria-labelledby': 'numbers-title' }, data.map((n) => numberItem(n, channel))));
-    } catch (err) {
-      replace(numbers, h('p', { class: 'error', role: 'alert' }, err.message));
-    }
+    const { data, error } = await listed;
+    if (error) return replace(numbers, h('p', { class: 'error', role: 'alert' }, error.message));
+    replace(numbers, data.length === 0 ? h('p', { class: 'muted' }, t('own.noNumbers')) : h('ul', { class: 'plain account-numbers', 'aria-labelledby': 'numbers-title' }, data.map((n) => numberItem(n, channel))));
   }
 
   function numberItem(n, channel) {
