@@ -220,14 +220,26 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
           { name: 'settings-sms', key: ws.admin, hash: 'settings/sms', ready: '#sms-status' },
           { name: 'billing', key: ws.admin, hash: 'billing', ready: '#addon-status' },
           { name: 'settings-own-senders', key: ws.admin, hash: 'settings/sms/own', ready: '.account-number' },
-          { name: 'communication', key: ws.agent, hash: 'communication', ready: '#sent-messages' },
+          {
+            name: 'communication',
+            key: ws.agent,
+            hash: 'communication',
+            ready: '#sent-messages',
+            // the New message dialog with its live count, as in the English screenshot
+            prepare: async (page: Page) => {
+              await page.locator('#new-message').click();
+              await page.locator('#compose-to').fill('+3546123456');
+              await page.locator('#compose-body').fill(lang === 'is' ? 'Kakan þín er tilbúin ☺ Sjáumst!' : 'Your cake is ready for pickup ☺ See you soon!');
+            },
+          },
           { name: 'chat', key: ws.agent, hash: `chat/${conversationId}`, ready: '#history .bubble' },
           { name: 'support', key: support, hash: `support/${requestId}`, ready: '#cand-1' },
         ];
-        for (const p of pages) {
+        for (const p of pages as { name: string; key: string; hash: string; ready: string; prepare?: (page: Page) => Promise<void> }[]) {
           const page = await tab(p.key);
           await page.goto(`${stack.url}/app/#/${p.hash}`);
           await page.locator(p.ready).first().waitFor();
+          await p.prepare?.(page);
           assert.deepEqual(await untranslated(page, lang), [], `${p.name} shows words of the other language`);
           await page.screenshot({ path: path.join(SCREENSHOTS, `${p.name}.${lang}.png`) });
           await page.close();

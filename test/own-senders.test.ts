@@ -273,6 +273,16 @@ describe('own provider account and sender IDs', function () {
       const atCarrier = (await call(stack.sandbox.url, 'GET', `/sandbox/messages?to=${encodeURIComponent('+3546123456')}`)).body.messages;
       assert.ok(atCarrier.some((m: { from: string; body: string }) => m.from === senderId && m.body === 'Kakan er tilbúin'));
 
+      // towards a country that refuses sender IDs (+1 here), the provider says no and the message fails saying why
+      const refused = await sendSms(stack, ws, '+14155550199', 'Hello America');
+      assert.equal(refused.status, 202, JSON.stringify(refused.body));
+      const failed = await eventually('the refusal', async () => {
+        const m = await getMessage(stack, ws, refused.body.id);
+        return m.status === 'failed' && m;
+      });
+      assert.equal(String(failed.errorCode), '21612');
+      assert.match(failed.errorMessage, /alphanumeric sender IDs/);
+
       // no webhook to check for a sender ID
       const check = await api(ws, 'POST', '/webhook-check');
       assert.equal(check.status, 409, JSON.stringify(check.body));

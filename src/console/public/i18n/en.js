@@ -135,7 +135,7 @@ export default {
   'carrier.21408': 'Sending to this country or region is not enabled on the provider account.',
   'carrier.21606': 'The sending number cannot send text messages from this account.',
   'carrier.21610': 'The recipient replied STOP; they must text START before you can message them again.',
-  'carrier.21612': 'Messages cannot be sent from this sender to this country.',
+  'carrier.21612': 'The sender cannot send to this country: carriers there refuse alphanumeric sender IDs. Send from a number instead.',
   'carrier.21614': "The recipient's number is a landline or otherwise cannot receive text messages.",
   'carrier.21617': 'The message is longer than 1,600 characters; shorten it.',
   'carrier.30001': "The sending number's queue was full (too many messages waiting); the message was dropped.",

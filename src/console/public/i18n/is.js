@@ -85,7 +85,7 @@ export default {
   'numberType.alphanumeric': 'sendandanafn',
   'number.label': '{e164} · {kind}, {type} ({country})',
 
-  'request.kind': '{type} ({country})',
+  'request.kind': '{country}, {type}',
   'requestStatus.pending_approval': 'Bíður samþykkis',
   'requestStatus.provisioning': 'Í vinnslu',
   'requestStatus.completed': 'Lokið',
@@ -135,7 +135,7 @@ export default {
   'carrier.21408': 'Sendingar til þessa lands eða svæðis eru ekki leyfðar á aðgangi SMS-þjónustunnar.',
   'carrier.21606': 'Sendinúmerið getur ekki sent textaskilaboð frá þessum aðgangi.',
   'carrier.21610': 'Viðtakandinn svaraði STOP; hann þarf að senda START áður en þú getur sent honum aftur.',
-  'carrier.21612': 'Ekki er hægt að senda frá þessum sendanda til þessa lands.',
+  'carrier.21612': 'Ekki er hægt að senda frá þessum sendanda til þessa lands: símafyrirtæki þar hafna sendandanöfnum. Sendu frá númeri í staðinn.',
   'carrier.21614': 'Númer viðtakandans er heimasími eða getur af öðrum ástæðum ekki tekið við textaskilaboðum.',
   'carrier.21617': 'Skilaboðin eru lengri en 1.600 stafir; styttu þau.',
   'carrier.30001': 'Biðröð sendinúmersins var full (of mörg skilaboð biðu) og skilaboðunum var hent.',
