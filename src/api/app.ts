@@ -8,6 +8,7 @@ import { httpDuration, metrics } from '../metrics';
 import type { Services } from '../services';
 import { openApiDocument } from './openapi';
 import { docsPage } from './docs';
+import { ownSenderRoutes } from './routes/ownSenders';
 import { channelRoutes } from './routes/channel';
 import { messageRoutes } from './routes/messages';
 import { statusCallbackWebhook } from '../webhooks/status';
@@ -65,6 +66,7 @@ export function createApp(services: Services) {
 
   const router = express.Router();
   channelRoutes(router, services);
+  ownSenderRoutes(router, services);
   messageRoutes(router, services);
   statusCallbackWebhook(router, services);
   requestRoutes(router, services);

@@ -50,7 +50,8 @@ const apiKeySchema = new Schema(
 export const ApiKey = mongoose.model('ApiKey', apiKeySchema);
 
 export const NUMBER_KINDS = ['shared', 'custom', 'byo'] as const;
-export const NUMBER_TYPES = ['local', 'toll_free', 'short_code'] as const;
+/** `alphanumeric`: a registered sender ID (its `e164` holds the ID): sends, never receives. */
+export const NUMBER_TYPES = ['local', 'toll_free', 'short_code', 'alphanumeric'] as const;
 export type NumberKind = (typeof NUMBER_KINDS)[number];
 export type NumberType = (typeof NUMBER_TYPES)[number];
 
@@ -68,6 +69,8 @@ const phoneNumberSchema = new Schema(
     /** The workspace that owns a custom or bring-your-own number; absent for the shared pool. */
     ownerWorkspaceId: { type: String, index: true },
     friendlyName: { type: String },
+    /** A bring-your-own number's SmsUrl before we pointed it at us: put back when its account is removed. */
+    previousSmsUrl: { type: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   opts,
@@ -398,8 +401,11 @@ const providerAccountSchema = new Schema(
   {
     _id: { type: String, required: true }, // the account SID
     workspaceId: { type: String, required: true, index: true },
-    authToken: { type: String, required: true },
+    /** The auth token, AES-256-GCM sealed (src/secrets/tokenCipher.ts); never stored or returned in clear. */
+    sealedToken: { type: String, required: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    /** When the token was last replaced. */
+    updatedAt: { type: Date },
   },
   opts,
 );

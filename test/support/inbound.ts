@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { tokenCipherOf } from '../../src/secrets/tokenCipher';
 import { PhoneNumber, ProviderAccount } from '../../src/db/models';
 import { newId } from '../../src/db/ids';
 import { signTwilioRequest } from '../../src/sandbox';
@@ -61,7 +62,7 @@ export async function byoNumber(
   const { e164, sid } = await numberAtCarrier(stack, { ...options, accountSid: account.accountSid });
   await ProviderAccount.updateOne(
     { _id: account.accountSid },
-    { $set: { workspaceId, authToken: options.storedToken ?? account.authToken }, $setOnInsert: { createdAt: new Date() } },
+    { $set: { workspaceId, sealedToken: tokenCipherOf(stack.config).seal(account.accountSid, options.storedToken ?? account.authToken) }, $setOnInsert: { createdAt: new Date() } },
     { upsert: true },
   );
   const doc = await PhoneNumber.create({

@@ -8,7 +8,7 @@ import { listAudit } from '../../audit/record';
 import { defineRoute } from '../route';
 import { listOf, numberSchema, wsParams } from '../schemas';
 
-const channelSchema = z
+export const channelSchema = z
   .object({
     workspaceId: z.string(),
     status: z.enum(['not_configured', 'connected', 'disconnected']),
