@@ -18,7 +18,7 @@ import { Message, NumberHold, PhoneNumber, Workspace, Conversation } from '../sr
 import { newId } from '../src/db/ids';
 import { signTwilioRequest } from '../src/sandbox';
 import { cpuSecondsOfTree } from './cpu-time';
-import { arg, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
+import { arg, benchTokenKeys, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
 
 const ACCOUNT = { accountSid: `AC${'7'.repeat(32)}`, authToken: 'bench-platform-token' };
 const MAX_IN_FLIGHT = 2000;
@@ -60,6 +60,7 @@ async function main() {
       env: {
         ...process.env,
         NODE_ENV: 'production',
+        PROVIDER_TOKEN_KEYS: benchTokenKeys(),
         LOG_LEVEL: 'error',
         API_PORT: String(port),
         PUBLIC_URL: publicUrl,

@@ -1,9 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
 import { connectDatabase, disconnectDatabase } from '../src/db/connect';
+
+/** Production refuses to start without keys for provider tokens: a throwaway one per benchmark run. */
+export const benchTokenKeys = () => `bench:${randomBytes(32).toString('base64')}`;
 
 /** `--name value` from the command line, or the fallback. */
 export function arg(name: string, fallback: string): string {
