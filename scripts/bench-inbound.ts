@@ -88,7 +88,7 @@ async function main() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
     const webhookUrl = `${publicUrl}/webhooks/twilio/sms`;
     const post = (form: Record<string, string>) =>
-      new Promise<{ status: number; ms: number }>((resolve) => {
+      new Promise<{ status: number; error?: string; ms: number }>((resolve) => {
         const body = new URLSearchParams(form).toString();
         const started = process.hrtime.bigint();
         const req = http.request(
@@ -107,7 +107,7 @@ async function main() {
             res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
           },
         );
-        req.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+        req.on('error', (err) => resolve({ status: 0, error: (err as NodeJS.ErrnoException).code ?? err.message, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
         req.end(body);
       });
     let n = 0;
@@ -139,6 +139,7 @@ async function main() {
       const latencies: number[] = [];
       let ok = 0;
       let failed = 0;
+      const failures: Record<string, number> = {};
       let notStarted = 0;
       let inFlight = 0;
       const pending: Array<Promise<void>> = [];
@@ -163,7 +164,11 @@ async function main() {
             inFlight--;
             latencies.push(r.ms);
             if (r.status === 200) ok++;
-            else failed++;
+            else {
+              failed++;
+              const why = r.error ?? String(r.status);
+              failures[why] = (failures[why] ?? 0) + 1;
+            }
           }),
         );
       }
@@ -187,7 +192,7 @@ async function main() {
       };
       steps.push(step);
       console.log(
-        `target ${rate}/s: ${ok}/${step.sent} answered 200 in ${elapsed.toFixed(2)} s (${(ok / elapsed).toFixed(0)}/s), p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, max ${step.max.toFixed(0)} ms, failed ${failed}, not started ${notStarted}; CPU per message: API ${step.apiCpuMs} ms${step.dbCpuMs === null ? '' : `, database ${step.dbCpuMs} ms`}; database commands per message ${step.dbCommands.total} ${JSON.stringify(step.dbCommands.byCommand)}`,
+        `target ${rate}/s: ${ok}/${step.sent} answered 200 in ${elapsed.toFixed(2)} s (${(ok / elapsed).toFixed(0)}/s), p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, max ${step.max.toFixed(0)} ms, failed ${failed}${failed ? ` ${JSON.stringify(failures)}` : ''}, not started ${notStarted}; CPU per message: API ${step.apiCpuMs} ms${step.dbCpuMs === null ? '' : `, database ${step.dbCpuMs} ms`}; database commands per message ${step.dbCommands.total} ${JSON.stringify(step.dbCommands.byCommand)}`,
       );
     }
 
