@@ -9,7 +9,7 @@ describe('outbound SMS validity period', function () {
   let stack: Stack;
 
   before(async () => {
-    stack = await startStack({ env: { MESSAGE_VALIDITY_SECONDS: String(VALIDITY_SECONDS), MESSAGE_PAUSE_POLL_SECONDS: '0.3' } });
+    stack = await startStack({ env: { MESSAGE_VALIDITY_SECONDS: String(VALIDITY_SECONDS) } });
   });
   after(async () => stack?.stop());
 

@@ -81,17 +81,23 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
-/** Waits until every message reached one of `statuses` and returns their views. */
+/** Waits until every message reached one of `statuses` and returns their views (on time-out, says where each one is). */
 export async function settle(stack: Stack, ws: TestWorkspace, ids: string[], statuses: string[], timeoutMs = 30_000) {
-  return eventually(
-    `messages to reach ${statuses.join('/')}`,
-    async () => {
-      const views = await Promise.all(ids.map((id) => getMessage(stack, ws, id)));
-      return views.every((v) => statuses.includes(v.status)) && views;
-    },
-    timeoutMs,
-    200,
-  );
+  let last: Array<{ status: string }> = [];
+  try {
+    return await eventually(
+      `messages to reach ${statuses.join('/')}`,
+      async () => {
+        const views = await Promise.all(ids.map((id) => getMessage(stack, ws, id)));
+        last = views;
+        return views.every((v) => statuses.includes(v.status)) && views;
+      },
+      timeoutMs,
+      200,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; statuses: ${last.map((v) => v.status).join(', ')}`);
+  }
 }
 
 /** Every body the carrier accepted exactly once. */
