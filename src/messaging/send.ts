@@ -60,6 +60,12 @@ export interface BatchProgress {
 
 /** Twilio's maximum ValidityPeriod. */
 const MAX_VALIDITY_SECONDS = 36_000;
+/**
+ * A message leaves only with at least this much of its validity left: the provider's ValidityPeriod
+ * is whole seconds, the create takes a round trip to arrive, and the carrier may hold it a moment
+ * in its own queue; with less, it would expire there instead (30036).
+ */
+const MIN_VALIDITY_LEFT_MS = 2_000;
 /** Twilio's dates have whole seconds, and clocks differ a little. */
 const LOOKUP_CLOCK_MARGIN_MS = 5_000;
 const OPTED_OUT = 21610;
@@ -159,7 +165,7 @@ export async function sendBatch(
       report({ messageId: item.messageId, outcome: 'ended' });
       continue;
     }
-    const expired = item.validUntil <= at;
+    const expired = item.validUntil - at < MIN_VALIDITY_LEFT_MS;
     if (expired && (await endUnsent(item.messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble) }))) {
       report({ messageId: item.messageId, outcome: 'ended' });
       continue;
@@ -167,7 +173,8 @@ export async function sendBatch(
     if (!expired) {
       await sleepUnless(at - Date.now(), stop);
       if (stopped) break;
-      freeAt = at + item.segments * batch.segmentMs;
+      // From when it actually goes: a late wake-up must not shorten the gap to the next one.
+      freeAt = Math.max(at, Date.now()) + item.segments * batch.segmentMs;
     }
     const sending = deliver(deps, handle.provider, number, item, expired).then((o) => {
       inFlight.delete(item.messageId);
@@ -227,7 +234,7 @@ async function deliver(deps: SendDeps, provider: SmsProvider, number: SenderNumb
       return { messageId, outcome: 'sent' };
     }
     if (Date.now() - stored.sendAttemptAt.getTime() < deps.lookupGraceMs) return { messageId, outcome: 'retry' };
-    if ((stored.validUntil?.getTime() ?? 0) <= Date.now()) {
+    if ((stored.validUntil?.getTime() ?? 0) - Date.now() < MIN_VALIDITY_LEFT_MS) {
       await endUnsent(messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble ?? 'provider') }, stored.sendAttemptAt);
       return { messageId, outcome: 'ended' };
     }
