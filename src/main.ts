@@ -12,7 +12,7 @@ import { loadConfig, ConfigError } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { createProviderDirectory } from './provider/directory';
 import { ensureDemoWorkspace, ensureSharedPool, issueDemoKeys } from './seed';
-import { startMongo, startTemporal, type FerretBackend } from './infra/servers';
+import { startMongo, startTemporal } from './infra/servers';
 import { freePort, portOpen, startProcess, waitForPort, type Managed } from './infra/processes';
 import { dataDir, writeRuntime } from './infra/runtime';
 import { startMailOutbox } from './mail/outbox';
@@ -81,7 +81,6 @@ async function main() {
         dataDir: path.join(data, 'db'),
         port: await port(27017),
         database: 'sms_channel',
-        backend: (env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite',
         log: logFile('mongo'),
       });
       stops.push(mongo);

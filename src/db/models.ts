@@ -2,7 +2,8 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 /*
  * Every write in this project is a single-document operation guarded by unique indexes, so it is
- * atomic on MongoDB and on FerretDB alike (neither transactions nor change streams are used).
+ * atomic on MongoDB and on FerretDB as scripts/tools.sh builds it (neither transactions nor change
+ * streams are used).
  * Optional unique keys are left absent rather than null: a missing field never collides.
  */
 
@@ -153,9 +154,8 @@ export const Contact = mongoose.model('Contact', contactSchema);
 
 /**
  * Where a contact's open conversation on a channel is (`_id` = `<contactId>:<channel>`): read by _id,
- * it spares a scan on FerretDB (which only uses an index for _id). A hint, checked on use; the
- * conversation's unique `openSlot` stays the guarantee. Kept apart from the contact so that writing
- * it can never overwrite an opt-out (FerretDB updates are read-then-replace).
+ * it spares a scan on FerretDB (which only uses an index for an _id equality). A hint, checked on
+ * use; the conversation's unique `openSlot` stays the guarantee.
  */
 const threadHintSchema = new Schema(
   {

@@ -106,11 +106,12 @@ export function inboundForm(input: { sid: string; accountSid: string; from: stri
 }
 
 /** Posts a webhook form ourselves (a provider retry, a replay or a forgery), signed with `token` unless null. */
-export async function postWebhook(stack: Stack, form: Record<string, string>, token: string | null, options: { url?: string } = {}) {
+/** `url` is the URL signed (the public one by default); `api` the API process that receives it (the stack's by default). */
+export async function postWebhook(stack: Stack, form: Record<string, string>, token: string | null, options: { url?: string; api?: string } = {}) {
   const url = options.url ?? smsUrlOf(stack);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (token !== null) headers['x-twilio-signature'] = signTwilioRequest(token, url, form);
-  const res = await fetch(`${stack.url}/webhooks/twilio/sms`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+  const res = await fetch(`${options.api ?? stack.url}/webhooks/twilio/sms`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 

@@ -17,6 +17,8 @@ export const PLATFORM_ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 
 export interface Stack {
   url: string;
   config: Config;
+  /** The environment the configuration was read from (what another process of the platform needs). */
+  env: Record<string, string>;
   temporal: Client;
   /** The sandbox carrier the platform talks to (the real twilio client, over HTTP). */
   sandbox: RunningSandbox;
@@ -41,8 +43,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
   // The port is chosen first so that the public URL (webhooks, signatures) is known to every part.
   const apiPort = await freePort();
-  const config = loadConfig({
-    ...process.env,
+  const env = {
+    ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     API_PORT: String(apiPort),
@@ -53,13 +55,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SANDBOX_URL: sandbox.url,
     SMTP_URL: smtp.url,
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
   const { worker, connection } = await createWorker(config);
   const running = worker.run();
   const api = await startApi(config);
   return {
     url: api.url,
     config,
+    env,
     temporal: api.services.temporal,
     sandbox,
     smtp,
