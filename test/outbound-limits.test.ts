@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { freePort } from '../src/infra/processes';
 import { call, startStack, type Stack } from './support/stack';
 import { carrierMessages, connectedWorkspace, getMessage, randomRecipient, sendSms, settle } from './outbound.support';
 
@@ -51,5 +52,29 @@ describe('outbound SMS validity period', function () {
       assert.ok(!(await carrierMessages(stack, number.e164)).some((m) => m.body === 'waits for its slot'));
       assert.equal((await getMessage(stack, ws, second.body.id)).errorCode, 'expired');
     });
+  });
+});
+
+describe('outbound SMS whose final status callback never comes', function () {
+  this.timeout(60_000);
+  let stack: Stack;
+
+  before(async () => {
+    // Callbacks go to a port nobody listens on: the provider's word on the outcome never arrives.
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    stack = await startStack({ env: { MESSAGE_FINAL_STATUS_WAIT_SECONDS: '2', PUBLIC_URL: nowhere } });
+  });
+  after(async () => stack?.stop());
+
+  it('then, after the bounded wait, the sender asks the provider once and records what it says', async () => {
+    const { ws, number } = await connectedWorkspace(stack, { rate: 5 });
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await sendSms(stack, ws, randomRecipient(), `no callback ${i}`)).body.id);
+    await settle(stack, ws, ids, ['queued'], 20_000);
+    const views = await settle(stack, ws, ids, ['delivered'], 20_000);
+    for (const v of views) assert.deepEqual(v.statusHistory.map((h: { status: string }) => h.status), ['accepted', 'queued', 'delivered']);
+    const sent = await carrierMessages(stack, number.e164);
+    assert.equal(sent.length, 3);
+    assert.ok(sent.every((m) => m.status === 'delivered'));
   });
 });

@@ -7,7 +7,7 @@ import { contactIdFor } from '../src/inbox/threads';
 import { recordHandover } from '../src/messaging/status';
 import { senderViewQuery, senderWorkflowId } from '../src/temporal/sender';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack } from './support/stack';
-import { carrierMessages, type CarrierMessage, connectedWorkspace, countByBody, eventually, getMessage, randomRecipient, sendSms, settle } from './outbound.support';
+import { carrierMessages, type CarrierMessage, connectedWorkspace, countByBody, eventually, getMessage, randomRecipient, seedNumber, sendSms, settle } from './outbound.support';
 
 const LANDLINE = '+1312555';
 const UNREACHABLE = '+1617555';
@@ -328,6 +328,32 @@ describe('outbound SMS', function () {
       const res = await sendSms(stack, ws, randomRecipient(), 'new');
       assert.equal(res.status, 409);
       assert.equal(res.body.error.code, 'channel_not_connected');
+    });
+  });
+
+  describe('when the channel is switched to another number while messages wait', () => {
+    it('then the ones that had not left fail with channel_not_connected, and new ones go from the new number', async () => {
+      const { ws, number } = await connectedWorkspace(stack, { rate: 0.5 });
+      const next = await seedNumber(stack, { rate: 5 });
+      const to = randomRecipient();
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push((await sendSms(stack, ws, to, `before switch ${i}`)).body.id);
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: next.id } })).status, 200);
+      const after = await sendSms(stack, ws, to, 'after switch');
+      assert.equal(after.status, 202);
+      assert.equal(after.body.from, next.e164);
+
+      const views = await settle(stack, ws, ids, ['delivered', 'failed'], 30_000);
+      const failed = views.filter((v) => v.status === 'failed');
+      assert.ok(failed.length >= 2, `${failed.length} failed`);
+      for (const f of failed) {
+        assert.equal(f.errorCode, 'channel_not_connected');
+        assert.match(f.errorMessage, /switched to another number/);
+      }
+      assert.equal((await carrierMessages(stack, number.e164)).length, views.length - failed.length);
+      const [done] = await settle(stack, ws, [after.body.id], ['delivered'], 30_000);
+      assert.equal(done.from, next.e164);
+      assert.deepEqual((await carrierMessages(stack, next.e164)).map((m) => m.body), ['after switch']);
     });
   });
 
