@@ -23,10 +23,17 @@ export interface QueuedMessage {
   revision: number;
 }
 
+/** One accepted message for a number's sender. */
 export interface EnqueueInput {
   /** The number's throughput, segments per second (the latest enqueue tells the sender of a change). */
   rate: number;
   message: QueuedMessage;
+}
+
+/** The enqueue signal: messages accepted for the number while the previous signal was in flight, in acceptance order. */
+export interface EnqueueBatch {
+  rate: number;
+  messages: QueuedMessage[];
 }
 
 /**
@@ -58,7 +65,7 @@ export interface SenderStart {
   timings: SenderTimings;
 }
 
-export const enqueueSignal = defineSignal<[EnqueueInput]>('enqueue');
+export const enqueueSignal = defineSignal<[EnqueueBatch]>('enqueue');
 export const channelSignal = defineSignal<[ChannelState]>('channel');
 
 export interface SenderView {

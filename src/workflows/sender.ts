@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
 import type { BatchItem, BatchResult, QueuedEnd } from '../messaging/send';
-import { channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueInput, type SenderStart } from '../temporal/sender';
+import { channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
 
 /*
  * One sender per sender number (`sender-<numberId>`): the number's single writer. It owns the
@@ -100,18 +100,20 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     changed = true;
   };
 
-  setHandler(enqueueSignal, ({ rate, message }: EnqueueInput) => {
+  setHandler(enqueueSignal, ({ rate, messages }: EnqueueBatch) => {
     s.rate = rate;
     changed = true;
-    const known = channelOf(message.workspaceId);
-    // Accepted under settings older than a disconnect (or switch) this sender already knows of: it will not leave.
-    if (known && known.revision > message.revision && known.state === 'gone') {
-      s.ending.push({ messageId: message.messageId, end: 'gone' });
-      return;
+    for (const message of messages) {
+      const known = channelOf(message.workspaceId);
+      // Accepted under settings older than a disconnect (or switch) this sender already knows of: it will not leave.
+      if (known && known.revision > message.revision && known.state === 'gone') {
+        s.ending.push({ messageId: message.messageId, end: 'gone' });
+        continue;
+      }
+      if (!known || message.revision > known.revision) applyChannel({ workspaceId: message.workspaceId, revision: message.revision, state: 'sending' });
+      // A repeated request (same Idempotency-Key) signals its message again.
+      if (!s.queue.some((m) => m.messageId === message.messageId)) s.queue.push(message);
     }
-    if (!known || message.revision > known.revision) applyChannel({ workspaceId: message.workspaceId, revision: message.revision, state: 'sending' });
-    // A repeated request (same Idempotency-Key) signals its message again.
-    if (!s.queue.some((m) => m.messageId === message.messageId)) s.queue.push(message);
   });
   setHandler(channelSignal, applyChannel);
   setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0) }));

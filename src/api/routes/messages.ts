@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import { AppError, notFound } from '../../errors';
 import { Message } from '../../db/models';
-import { SENDER_WORKFLOW, enqueueSignal, senderWorkflowId, type SenderStart } from '../../temporal/sender';
-import { acceptMessage, type Enqueue } from '../../messaging/accept';
+import type { SenderStart } from '../../temporal/sender';
+import { acceptMessage } from '../../messaging/accept';
+import { temporalSenderQueue } from '../../messaging/enqueue';
 import { toMessageView } from '../../messaging/view';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
@@ -56,16 +57,7 @@ export function messageRoutes(router: Router, services: Services): void {
     finalStatusWaitMs: config.MESSAGE_FINAL_STATUS_WAIT_SECONDS * 1000,
     idleMs: config.SENDER_IDLE_SECONDS * 1000,
   };
-  // One RPC: starts the number's sender if it is not running, and queues the message on it.
-  const enqueue: Enqueue = async (numberId, input) => {
-    await temporal.workflow.signalWithStart(SENDER_WORKFLOW, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowId: senderWorkflowId(numberId),
-      args: [{ numberId, timings }],
-      signal: enqueueSignal,
-      signalArgs: [input],
-    });
-  };
+  const enqueue = temporalSenderQueue(temporal, config.TEMPORAL_TASK_QUEUE, timings);
   const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
   const tags = ['Messages'];
 
