@@ -8,12 +8,15 @@
  *   - pace: messages the carrier refused (30001 queue overflow) and messages it had to hold back
  *     because they arrived before the number's previous segment had left (> HOLD_MS);
  *   - duplicates and losses, from the carrier's ground truth (GET /sandbox/messages);
- *   - messages not at a final status (delivered, undelivered, failed, expired) once status
- *     callbacks had up to 60 s after the drain to settle.
+ *   - messages not at a final status (delivered, undelivered, failed, expired) 30 s after the drain;
+ *   - per message, from the first request to the end of those 30 s: database commands (serverStatus),
+ *     Temporal history events (every run of every workflow on the run's task queue), and CPU
+ *     milliseconds of each process (API, workers, Temporal, database; "bench" is this process: the
+ *     load generator and the sandbox carrier).
  * With DB_PROFILE=1 the API and workers print their database time per command at exit (prefixed
  * [api] / [worker-N]).
  *
- *   npx tsx scripts/bench-outbound.ts [--messages 2000] [--numbers 20] [--rate 100] [--runs one,two,throttled]
+ *   npx tsx scripts/bench-outbound.ts [--messages 2000] [--numbers 20] [--rate 100] [--runs one,two,throttled] [--profile DIR]
  *
  * Starts its own Temporal dev server and MongoDB-compatible server in a temp folder (or uses
  * TEMPORAL_ADDRESS / MONGODB_URI), the API and the workers as child processes, the sandbox in this
@@ -28,7 +31,9 @@ import { newId } from '../src/db/ids';
 import { issueApiKey } from '../src/api/auth';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
-import { arg, percentile, startBenchServers } from './bench-stack';
+import { Connection, Client } from '@temporalio/client';
+import { arg, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
+import { cpuSecondsOfTree } from './cpu-time';
 
 const ACCOUNT = { accountSid: `AC${'5'.repeat(32)}`, authToken: 'bench-outbound-token' };
 const MAX_IN_FLIGHT = 500;
@@ -48,6 +53,9 @@ function reportChildLine(name: string, line: string): void {
 }
 
 interface Env {
+  temporal: Client;
+  temporalPid?: number;
+  dbPid?: number;
   temporalAddress: string;
   mongoUri: string;
   sandbox: RunningSandbox;
@@ -73,6 +81,9 @@ function platformEnv(env: Env, taskQueue: string): NodeJS.ProcessEnv {
     MESSAGE_BACKOFF_SECONDS: '0.5',
     MESSAGE_BACKOFF_MAX_SECONDS: '5',
     PACE_RECOVERY_SECONDS: '10',
+    // Asked within the 30 s the run waits after the drain.
+    MESSAGE_FINAL_STATUS_WAIT_SECONDS: '15',
+    SENDER_IDLE_SECONDS: '10',
     WEBHOOK_HEALTH_INTERVAL_SECONDS: '0',
   };
 }
@@ -147,12 +158,18 @@ interface RunResult {
   duplicates: number;
   losses: number;
   notFinished: number;
+  dbCommandsPerMessage: number;
+  historyEventsPerMessage: number;
+  cpuMsPerMessage: Record<string, number>;
 }
 
 async function runOnce(env: Env, opts: { run: string; workers: number; throttle: number; messages: number; numbers: number; rate: number }): Promise<RunResult> {
   const taskQueue = `bench-${opts.run}-${randomBytes(3).toString('hex')}`;
   // The API reads its task queue from its configuration: one API per run.
-  const apiProc = startProcess('api', process.execPath, ['-r', 'tsx/cjs', path.resolve(__dirname, '../src/server.ts')], {
+  // --profile DIR: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profileDir = arg('profile', '');
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+  const apiProc = startProcess('api', process.execPath, [...profiling, '-r', 'tsx/cjs', path.resolve(__dirname, '../src/server.ts')], {
     env: platformEnv(env, taskQueue),
     onOutput: (line) => reportChildLine('api', line),
   });
@@ -176,6 +193,15 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
     // Interleave numbers, as many agents would.
     plan.sort(() => Math.random() - 0.5);
 
+    const cpu = () => ({
+      api: cpuSecondsOfTree(apiProc.child.pid!),
+      workers: workers.reduce((a, w) => a + cpuSecondsOfTree(w.child.pid!), 0),
+      temporal: env.temporalPid ? cpuSecondsOfTree(env.temporalPid) : 0,
+      database: env.dbPid ? cpuSecondsOfTree(env.dbPid) : 0,
+      bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    });
+    const cpuBefore = cpu();
+    const commandsBefore = await serverCommandCounts();
     const latencies: number[] = [];
     const ids: string[] = [];
     const acceptedBodies = new Set<string>();
@@ -227,15 +253,26 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
     const drainSeconds = (lastSent - started) / 1000;
     const counts = new Map<string, number>();
     for (const m of outbound) counts.set(m.body, (counts.get(m.body) ?? 0) + 1);
-    // Status callbacks still arriving are part of the load, not of the drain: let them finish (bounded),
-    // so that what is left unfinished is reported and the processes stop idle (DB_PROFILE prints at exit).
+    // Status callbacks (and the sender's final-status check) are part of the load: 30 s after the
+    // drain, what is not final is reported, and the cost counts up to then.
     const unfinished = () => Message.countDocuments({ _id: { $in: ids }, status: { $in: ['accepted', 'queued', 'sending', 'sent'] } });
-    const settleBy = Date.now() + 60_000;
+    const settleBy = Date.now() + 30_000;
     let notFinished = await unfinished();
     while (notFinished > 0 && Date.now() < settleBy) {
       await sleep(2000);
       notFinished = await unfinished();
     }
+    if (Date.now() < settleBy) await sleep(settleBy - Date.now());
+    notFinished = await unfinished();
+    const cpuAfter = cpu();
+    const commands = commandsPer(commandsBefore, await serverCommandCounts(), ids.length);
+    let historyEvents = 0;
+    for await (const w of env.temporal.workflow.list({ query: `TaskQueue="${taskQueue}"` })) historyEvents += w.historyLength;
+    const cpuMsPerMessage = Object.fromEntries(
+      Object.keys(cpuBefore).map((k) => [k, Number(((1000 * (cpuAfter[k as keyof typeof cpuAfter] - cpuBefore[k as keyof typeof cpuBefore])) / Math.max(1, ids.length)).toFixed(1))]),
+    );
+    cpuMsPerMessage.totalWithoutBench = Number((cpuMsPerMessage.api + cpuMsPerMessage.workers + cpuMsPerMessage.temporal + cpuMsPerMessage.database).toFixed(1));
+    console.log(`  ${opts.run}: database commands per message ${JSON.stringify(commands.byCommand)}`);
     console.log(`  ${opts.run}: accepted ${ids.length} in ${acceptSeconds.toFixed(1)} s; carrier has ${outbound.length}`);
     const sortedLatencies = [...latencies].sort((a, b) => a - b);
     return {
@@ -254,6 +291,9 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
       duplicates: [...counts.values()].reduce((a, n) => a + n - 1, 0),
       losses: [...expected].filter((b) => !counts.has(b)).length,
       notFinished,
+      dbCommandsPerMessage: commands.total,
+      historyEventsPerMessage: Number((historyEvents / Math.max(1, ids.length)).toFixed(2)),
+      cpuMsPerMessage,
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
@@ -268,12 +308,13 @@ async function main() {
   const runs = arg('runs', 'one,two,throttled').split(',');
 
   const servers = await startBenchServers('bench-outbound');
-  const { temporalAddress, mongoUri } = servers;
+  const { temporalAddress, mongoUri, temporalPid, dbPid } = servers;
+  const temporal = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
   let sandbox: RunningSandbox | undefined;
   try {
     sandbox = await startSandbox({ accounts: [ACCOUNT] });
     const apiPort = await freePort();
-    const env: Env = { temporalAddress, mongoUri, sandbox, apiPort, apiUrl: `http://127.0.0.1:${apiPort}`, publicUrl: `http://127.0.0.1:${apiPort}` };
+    const env: Env = { temporal, temporalPid, dbPid, temporalAddress, mongoUri, sandbox, apiPort, apiUrl: `http://127.0.0.1:${apiPort}`, publicUrl: `http://127.0.0.1:${apiPort}` };
     console.log(`bench-outbound: ${messages} messages over ${numbers} numbers (local 1/s and toll-free 3/s alternating), accepts at ${rate}/s`);
 
     const results: RunResult[] = [];
@@ -283,7 +324,8 @@ async function main() {
       if (!spec) throw new Error(`unknown run ${run} (one, two, throttled)`);
       results.push(await runOnce(env, { run, ...spec, messages, numbers, rate }));
     }
-    console.table(results);
+    console.table(results.map(({ cpuMsPerMessage, ...r }) => ({ ...r, cpuMs: cpuMsPerMessage.totalWithoutBench })));
+    for (const r of results) console.log(`  ${r.run}: CPU ms per message ${JSON.stringify(r.cpuMsPerMessage)}`);
     console.log(JSON.stringify(results));
   } catch (err) {
     console.error(servers.dbLog.slice(-20).join('\n'));

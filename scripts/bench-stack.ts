@@ -22,6 +22,8 @@ export interface BenchServers {
   mongoUri: string;
   /** The database server's process, when the bench started it (its CPU time can then be read). */
   dbPid?: number;
+  /** The Temporal server's process, likewise. */
+  temporalPid?: number;
   /** The database server's last lines, for when a run fails. */
   dbLog: string[];
   stop(): Promise<void>;
@@ -44,10 +46,12 @@ export async function startBenchServers(name: string): Promise<BenchServers> {
   };
   try {
     let temporalAddress = process.env.TEMPORAL_ADDRESS;
+    let temporalPid: number | undefined;
     if (!temporalAddress) {
       const temporal = await startTemporal({ uiPort: null });
       started.push(temporal);
       temporalAddress = temporal.address;
+      temporalPid = temporal.process.child.pid;
     }
     let mongoUri = process.env.MONGODB_URI;
     let dbPid: number | undefined;
@@ -58,7 +62,7 @@ export async function startBenchServers(name: string): Promise<BenchServers> {
       dbPid = mongo.process.child.pid;
     }
     await connectDatabase(mongoUri);
-    return { temporalAddress, mongoUri, dbPid, dbLog, stop };
+    return { temporalAddress, mongoUri, dbPid, temporalPid, dbLog, stop };
   } catch (err) {
     await stop();
     throw err;

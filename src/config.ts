@@ -48,15 +48,15 @@ export const configSchema = z.object({
   TRUST_PROXY: boolish.default(false),
   /** Outbound SMS: how long an accepted message may wait to leave before it ends `expired`. */
   MESSAGE_VALIDITY_SECONDS: seconds.default(4 * 3600),
-  /** Outbound SMS: how often a message waiting for sending to be turned back on looks again. */
-  MESSAGE_PAUSE_POLL_SECONDS: z.coerce.number().positive().default(30),
-  /** Outbound SMS: how often a message waiting for an earlier one to the same recipient looks again. */
-  MESSAGE_ORDER_POLL_SECONDS: z.coerce.number().positive().default(0.25),
   /** Outbound SMS: first back-off after a throttled or failed attempt (doubles, with jitter, up to the max). */
   MESSAGE_BACKOFF_SECONDS: z.coerce.number().positive().default(1),
   MESSAGE_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),
   /** Outbound SMS: a sender number keeps its slowed pace this long after the carrier's last push-back. */
   PACE_RECOVERY_SECONDS: z.coerce.number().positive().default(30),
+  /** Outbound SMS: a message still without a final status this long after it left is asked for at the provider, once. */
+  MESSAGE_FINAL_STATUS_WAIT_SECONDS: z.coerce.number().positive().default(600),
+  /** Outbound SMS: a number's sender ends after this long with nothing to do (the next message starts it again). */
+  SENDER_IDLE_SECONDS: z.coerce.number().positive().default(60),
   /** Outbound SMS: after an unanswered create, how long the provider may take to list the message before we send again. */
   AMBIGUOUS_LOOKUP_GRACE_SECONDS: z.coerce.number().nonnegative().default(10),
   /** How often the provider's webhook settings of every connected number are checked (0: never, e.g. in other tests). */

@@ -33,9 +33,11 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; co
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle: await workflowBundle(),
-    // An outbound send waits for its pace slot inside its activity (up to a few seconds, see
-    // SEND_HORIZON_MS): at the carrier's pace across many numbers, more than the default 100 wait at once.
+    // Each sending number's batch waits for its pace slots inside its activity (seconds, see
+    // BATCH_HORIZON_MS): across many numbers, more than the default 100 run at once.
     maxConcurrentActivityTaskExecutions: 400,
+    // A batch learns that sending was turned off from its heartbeat's answer: within a second.
+    maxHeartbeatThrottleInterval: '1 second',
     activities: createActivities({ config, log, providers: createProviderDirectory(config), mailer }),
   });
   return { worker, connection };

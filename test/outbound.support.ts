@@ -22,11 +22,8 @@ const digits = (n: number) => String(randomBytes(4).readUInt32BE() % 10 ** n).pa
 /** A valid US mobile-looking number nobody else in the run uses. */
 export const randomRecipient = (areaCode = '415') => `+1${areaCode}${2 + (randomBytes(1)[0] % 8)}${digits(6)}`;
 
-/**
- * A workspace with the add-on, connected to a shared number that exists at the carrier too (seeded
- * through the sandbox's control API with the same throughput as our record).
- */
-export async function connectedWorkspace(stack: Stack, options: { rate?: number; type?: 'local' | 'toll_free' | 'short_code' } = {}) {
+/** A shared number of ours that exists at the carrier too (seeded through the sandbox's control API with the same throughput). */
+export async function seedNumber(stack: Stack, options: { rate?: number; type?: 'local' | 'toll_free' | 'short_code' } = {}) {
   const type = options.type ?? 'local';
   const rate = options.rate ?? 1;
   const e164 = randomRecipient('628');
@@ -42,10 +39,16 @@ export async function connectedWorkspace(stack: Stack, options: { rate?: number;
     accountSid: PLATFORM_ACCOUNT.accountSid,
     providerSid: seeded.body.sid,
   });
+  return { id: number._id, e164 };
+}
+
+/** A workspace with the add-on, connected to a fresh shared number (see seedNumber). */
+export async function connectedWorkspace(stack: Stack, options: { rate?: number; type?: 'local' | 'toll_free' | 'short_code' } = {}) {
+  const number = await seedNumber(stack, options);
   const ws = await createTestWorkspace();
-  const put = await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: number._id } });
+  const put = await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: number.id } });
   if (put.status !== 200) throw new Error(`connect failed: ${JSON.stringify(put.body)}`);
-  return { ws, number: { id: number._id, e164 } };
+  return { ws, number };
 }
 
 export function sendSms(stack: Stack, ws: TestWorkspace, to: string, body: string, idempotencyKey?: string): Promise<ApiResponse> {
@@ -81,17 +84,23 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
   }
 }
 
-/** Waits until every message reached one of `statuses` and returns their views. */
+/** Waits until every message reached one of `statuses` and returns their views (on time-out, says where each one is). */
 export async function settle(stack: Stack, ws: TestWorkspace, ids: string[], statuses: string[], timeoutMs = 30_000) {
-  return eventually(
-    `messages to reach ${statuses.join('/')}`,
-    async () => {
-      const views = await Promise.all(ids.map((id) => getMessage(stack, ws, id)));
-      return views.every((v) => statuses.includes(v.status)) && views;
-    },
-    timeoutMs,
-    200,
-  );
+  let last: Array<{ status: string }> = [];
+  try {
+    return await eventually(
+      `messages to reach ${statuses.join('/')}`,
+      async () => {
+        const views = await Promise.all(ids.map((id) => getMessage(stack, ws, id)));
+        last = views;
+        return views.every((v) => statuses.includes(v.status)) && views;
+      },
+      timeoutMs,
+      200,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; statuses: ${last.map((v) => v.status).join(', ')}`);
+  }
 }
 
 /** Every body the carrier accepted exactly once. */

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { Contact, Conversation, Message, NumberPace } from '../src/db/models';
+import { Contact, Conversation, Message } from '../src/db/models';
 import { createWorker } from '../src/worker';
 import { countSegments, signTwilioRequest } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
 import { contactIdFor } from '../src/inbox/threads';
-import { recordEarlyStatus, recordHandover } from '../src/messaging/status';
+import { recordHandover } from '../src/messaging/status';
+import { senderViewQuery, senderWorkflowId } from '../src/temporal/sender';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack } from './support/stack';
-import { carrierMessages, type CarrierMessage, connectedWorkspace, countByBody, eventually, getMessage, randomRecipient, sendSms, settle } from './outbound.support';
+import { carrierMessages, type CarrierMessage, connectedWorkspace, countByBody, eventually, getMessage, randomRecipient, seedNumber, sendSms, settle } from './outbound.support';
 
 const LANDLINE = '+1312555';
 const UNREACHABLE = '+1617555';
@@ -38,12 +39,13 @@ describe('outbound SMS', function () {
     stack = await startStack({
       env: {
         PROVIDER_TIMEOUT_MS: '3000',
-        MESSAGE_PAUSE_POLL_SECONDS: '0.3',
-        MESSAGE_ORDER_POLL_SECONDS: '0.1',
         MESSAGE_BACKOFF_SECONDS: '0.2',
         MESSAGE_BACKOFF_MAX_SECONDS: '2',
         PACE_RECOVERY_SECONDS: '5',
         AMBIGUOUS_LOOKUP_GRACE_SECONDS: '1',
+        // The sandbox does not retry a callback that failed (as Twilio): on a loaded machine one can
+        // time out, and then the sender's ask at the provider is what settles the message.
+        MESSAGE_FINAL_STATUS_WAIT_SECONDS: '10',
       },
       sandbox: { landlinePrefixes: [LANDLINE], deliveryFailures: { [UNREACHABLE]: 30003 } },
     });
@@ -238,7 +240,8 @@ describe('outbound SMS', function () {
       await call(stack.sandbox.url, 'POST', '/sandbox/faults', { body: { seed: 7, errorRates: { '429': 0.5 }, retryAfterSeconds: 0 } });
       const ids = [];
       for (let i = 0; i < 10; i++) ids.push((await sendSms(stack, ws, randomRecipient(), `storm ${i}`)).body.id);
-      await eventually('the number to slow down', async () => ((await NumberPace.findById(number.id).lean())?.slowFactor ?? 1) > 1, 20_000, 50);
+      const sender = stack.temporal.workflow.getHandle(senderWorkflowId(number.id));
+      await eventually('the number to slow down', async () => (await sender.query(senderViewQuery)).slowFactor > 1, 20_000, 50);
       await settle(stack, ws, ids, ['delivered'], 60_000);
       const sent = await carrierMessages(stack, number.e164);
       assert.equal(sent.length, 10);
@@ -331,6 +334,32 @@ describe('outbound SMS', function () {
     });
   });
 
+  describe('when the channel is switched to another number while messages wait', () => {
+    it('then the ones that had not left fail with channel_not_connected, and new ones go from the new number', async () => {
+      const { ws, number } = await connectedWorkspace(stack, { rate: 0.5 });
+      const next = await seedNumber(stack, { rate: 5 });
+      const to = randomRecipient();
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push((await sendSms(stack, ws, to, `before switch ${i}`)).body.id);
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: next.id } })).status, 200);
+      const after = await sendSms(stack, ws, to, 'after switch');
+      assert.equal(after.status, 202);
+      assert.equal(after.body.from, next.e164);
+
+      const views = await settle(stack, ws, ids, ['delivered', 'failed'], 30_000);
+      const failed = views.filter((v) => v.status === 'failed');
+      assert.ok(failed.length >= 2, `${failed.length} failed`);
+      for (const f of failed) {
+        assert.equal(f.errorCode, 'channel_not_connected');
+        assert.match(f.errorMessage, /switched to another number/);
+      }
+      assert.equal((await carrierMessages(stack, number.e164)).length, views.length - failed.length);
+      const [done] = await settle(stack, ws, [after.body.id], ['delivered'], 30_000);
+      assert.equal(done.from, next.e164);
+      assert.deepEqual((await carrierMessages(stack, next.e164)).map((m) => m.body), ['after switch']);
+    });
+  });
+
   describe('when a status callback overtakes the record of the handover', () => {
     const sentMessage = async (number: { e164: string }, workspaceId: string) => {
       const now = new Date();
@@ -344,8 +373,11 @@ describe('outbound SMS', function () {
         to: randomRecipient(),
         body: 'racing its callbacks',
         status: 'accepted',
+        statusRank: 0,
+        reached: ['accepted'],
         statusHistory: [{ status: 'accepted', at: now }],
         idempotencyKey: `early-${now.getTime()}-${Math.random()}`,
+        sendAttemptAt: now,
         createdAt: now,
         updatedAt: now,
       });
@@ -359,31 +391,36 @@ describe('outbound SMS', function () {
       });
     };
 
-    it('then the callback is kept and the status is derived once the handover is written', async () => {
+    it('then the callback applies at once, and the late handover only joins the history', async () => {
       const { ws, number } = await connectedWorkspace(stack);
       const message = await sentMessage(number, ws.id);
       const sid = `SM${'e'.repeat(32)}`;
       const base = { MessageSid: sid, AccountSid: PLATFORM_ACCOUNT.accountSid, From: number.e164, To: message.to };
       assert.equal((await postCallback(message._id, { ...base, MessageStatus: 'sent' })).status, 204);
       assert.equal((await postCallback(message._id, { ...base, MessageStatus: 'delivered' })).status, 204);
-      // Nothing derived yet: our send has not recorded the provider's answer.
-      assert.equal((await Message.findById(message._id).lean())!.status, 'accepted');
+      assert.equal((await getMessage(stack, ws, message._id)).status, 'delivered');
 
-      await recordHandover(message, sid);
+      await recordHandover(message._id, sid);
       const view = await getMessage(stack, ws, message._id);
       assert.equal(view.status, 'delivered');
       assert.deepEqual(
         view.statusHistory.map((h: { status: string }) => h.status),
         ['accepted', 'queued', 'sent', 'delivered'],
       );
+      assert.equal((await Message.findById(message._id).lean())!.providerSid, sid);
+      await recordHandover(message._id, sid);
+      assert.equal((await getMessage(stack, ws, message._id)).statusHistory.length, 4, 'a repeated handover adds nothing');
     });
 
-    it('then a callback arriving just after the handover was written derives the status itself', async () => {
+    it('then a callback naming another sid, or from another sender, changes nothing', async () => {
       const { ws, number } = await connectedWorkspace(stack);
       const message = await sentMessage(number, ws.id);
       const sid = `SM${'f'.repeat(32)}`;
-      await recordHandover(message, sid);
-      await recordEarlyStatus(message._id, { status: 'delivered' });
+      await recordHandover(message._id, sid);
+      const base = { AccountSid: PLATFORM_ACCOUNT.accountSid, From: number.e164, To: message.to, MessageStatus: 'delivered' };
+      assert.equal((await postCallback(message._id, { ...base, MessageSid: `SM${'0'.repeat(32)}` })).status, 204);
+      assert.equal((await getMessage(stack, ws, message._id)).status, 'queued');
+      assert.equal((await postCallback(message._id, { ...base, MessageSid: sid })).status, 204);
       assert.equal((await getMessage(stack, ws, message._id)).status, 'delivered');
     });
   });
@@ -404,9 +441,9 @@ describe('outbound SMS', function () {
       }
       assert.equal(views.length, 6);
 
-      // Hand-made callbacks for the first message: a late "sent" and a repeated "delivered" change nothing.
+      // Hand-made callbacks for the first message: a late "sent", a later final status and a repeated "delivered" change nothing.
       const msg = await Message.findById(ids[0]).lean();
-      const url = `${stack.config.PUBLIC_URL}/webhooks/twilio/status`;
+      const url = `${stack.config.PUBLIC_URL}/webhooks/twilio/status?messageId=${ids[0]}`;
       const post = (params: Record<string, string>, signature = signTwilioRequest(PLATFORM_ACCOUNT.authToken, url, params)) =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params) });
       const base = { MessageSid: msg!.providerSid!, AccountSid: PLATFORM_ACCOUNT.accountSid, From: number.e164, To: msg!.to };

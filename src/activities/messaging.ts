@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { publicUrl, type Config } from '../config';
 import type { ProviderDirectory } from '../provider/directory';
-import { expire, sendNow, sendWhenDue, takeTurn, type SendDeps } from '../messaging/send';
+import { askFinalStatus, endQueued, sendBatch, type BatchProgress, type SendBatch, type SendDeps } from '../messaging/send';
 
-/** How often the send heartbeats: a worker that dies mid-send is noticed within the heartbeat timeout. */
+/** How often a batch heartbeats: a worker that dies mid-batch is noticed within the heartbeat timeout. */
 const HEARTBEAT_EVERY_MS = 1000;
 
 export function createMessagingActivities(deps: { config: Config; providers: ProviderDirectory }) {
@@ -11,26 +11,32 @@ export function createMessagingActivities(deps: { config: Config; providers: Pro
     providers: deps.providers,
     statusCallbackUrl: `${publicUrl(deps.config)}/webhooks/twilio/status`,
     lookupGraceMs: deps.config.AMBIGUOUS_LOOKUP_GRACE_SECONDS * 1000,
-    paceRecoverySeconds: deps.config.PACE_RECOVERY_SECONDS,
-  };
-  /** Runs a step that may call the provider, heartbeating: a worker that dies in it is noticed within the heartbeat timeout. */
-  const heartbeating = async <T>(step: () => Promise<T>): Promise<T> => {
-    const ctx = Context.current();
-    const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
-    try {
-      return await step();
-    } finally {
-      clearInterval(beat);
-    }
   };
   return {
-    takeTurn,
-    expireMessage: expire,
-    /** Sends at `slotAt` (ms since the epoch), not before: the workflow calls it a little ahead of the slot. */
-    sendMessageNow: (messageId: string, slotAt: number) => heartbeating(() => sendNow(sendDeps, messageId, slotAt)),
-    /** Takes the turn, and sends in the same activity when the slot is within `horizonMs`. */
-    sendMessageWhenDue: (messageId: string, validUntil: number, horizonMs: number) =>
-      heartbeating(() => sendWhenDue(sendDeps, messageId, validUntil, horizonMs)),
+    /**
+     * Sends a sender's batch at the number's pace, heartbeating what it got through: a retry (after
+     * a killed worker) resumes there, and looks up at the provider whatever was in flight. When the
+     * sender cancels it (sending turned off, disconnected), it stops launching sends and returns
+     * what it did, so the sender knows.
+     */
+    async sendDue(batch: SendBatch) {
+      const ctx = Context.current();
+      let latest: BatchProgress | undefined = ctx.info.heartbeatDetails as BatchProgress | undefined;
+      const beat = setInterval(() => ctx.heartbeat(latest), HEARTBEAT_EVERY_MS);
+      try {
+        return await sendBatch(sendDeps, batch, {
+          resume: latest,
+          progress: (p) => {
+            latest = p;
+          },
+          stop: ctx.cancellationSignal,
+        });
+      } finally {
+        clearInterval(beat);
+      }
+    },
+    endQueued,
+    askFinalStatus: (messageIds: string[]) => askFinalStatus(sendDeps, messageIds),
   };
 }
 

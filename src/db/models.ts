@@ -220,6 +220,16 @@ const messageSchema = new Schema(
     segments: { type: Number },
     encoding: { type: String },
     status: { type: String, enum: MESSAGE_STATUSES, required: true },
+    /**
+     * Outbound: the status's place in the journey (accepted 0, queued 1, sending 2, sent 3, final 4):
+     * every status change is conditional on a lower rank, so it only moves forward.
+     */
+    statusRank: { type: Number },
+    /**
+     * Outbound: the statuses its history shows, each once. A top-level array, so "not shown yet" is a
+     * plain `$ne` (FerretDB 1.24 does not match `{'statusHistory.status': {$ne}}` as MongoDB does).
+     */
+    reached: { type: [String], default: undefined },
     statusHistory: [{ _id: false, status: String, at: Date, errorCode: String }],
     errorCode: { type: String },
     errorMessage: { type: String },
@@ -231,10 +241,6 @@ const messageSchema = new Schema(
     senderNumberId: { type: String },
     /** Outbound: the message may not leave after this (its validity period); it ends `expired`. */
     validUntil: { type: Date },
-    /** Outbound: its place in the line of messages to the same recipient from the workspace (see RecipientTurn). */
-    recipientTurn: { type: Number },
-    /** Outbound: the pace slot it holds now; unset while it waits or backs off (orders same-recipient sends). */
-    slotAt: { type: Date },
     /** Outbound: when the latest provider create started; set before the call so a lost answer is looked up. */
     sendAttemptAt: { type: Date },
     sendAttempts: { type: Number },
@@ -249,81 +255,6 @@ messageSchema.index({ workspaceId: 1, idempotencyKey: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, createdAt: 1 });
 messageSchema.index({ workspaceId: 1, to: 1, createdAt: 1 });
 export const Message = mongoose.model('Message', messageSchema);
-
-/**
- * One status a message reached, once: the unique _id (`<messageId>:<status>`) dedupes repeated
- * provider callbacks without relying on a conditional update being atomic.
- */
-const messageStatusEventSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    messageId: { type: String, required: true, index: true },
-    status: { type: String, required: true },
-    errorCode: { type: String },
-    errorMessage: { type: String },
-    at: { type: Date, required: true },
-  },
-  opts,
-);
-export const MessageStatusEvent = mongoose.model('MessageStatusEvent', messageStatusEventSchema);
-
-/**
- * A status callback that came before our send had recorded the provider's answer (`_id` = the
- * message id): its event is stored, and whichever of the two writers comes second derives the
- * message's status from it (see messaging/status.ts, `recordEarlyStatus`).
- */
-const earlyCallbackSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  opts,
-);
-export const EarlyCallback = mongoose.model('EarlyCallback', earlyCallbackSchema);
-
-/**
- * A sender number's throughput slot (`<numberId>:<slotIndex>`, slot length 1/rate s): taken by a
- * unique insert, so the pace holds across every worker process without a compare-and-set.
- */
-const paceSlotSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    numberId: { type: String, required: true },
-    messageId: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  opts,
-);
-paceSlotSchema.index({ numberId: 1, at: 1 });
-export const PaceSlot = mongoose.model('PaceSlot', paceSlotSchema);
-
-/**
- * A place in the line of outbound messages from one workspace to one recipient
- * (`<lineId>:<turn>`, turns 0, 1, 2… in acceptance order): taken by a unique insert, so the order
- * holds without a compare-and-set, and a message finds the one before it by _id (no scan).
- */
-const recipientTurnSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    messageId: { type: String, required: true },
-  },
-  opts,
-);
-export const RecipientTurn = mongoose.model('RecipientTurn', recipientTurnSchema);
-
-/** Per sender number: where free slots start (a hint only) and the slow-down while the carrier pushes back. */
-const numberPaceSchema = new Schema(
-  {
-    _id: { type: String, required: true }, // the number id
-    /** The segments-per-second grid `nextSlot` counts in (a changed rate starts a new grid). */
-    rate: { type: Number },
-    nextSlot: { type: Number, required: true, default: 0 },
-    slowFactor: { type: Number, required: true, default: 1 },
-    slowUntil: { type: Date },
-  },
-  opts,
-);
-export const NumberPace = mongoose.model('NumberPace', numberPaceSchema);
 
 /**
  * A web-chat visitor: the public chat's only credential is a random token, stored as its SHA-256

@@ -7,10 +7,11 @@ import { ADDON_REQUIRED_MESSAGE } from '../workspaces/addon';
 import { findOrCreateContact, threadFor, touchConversation } from '../inbox/threads';
 import { normaliseRecipient } from './recipient';
 import { measureBody } from './segments';
-import { recordStatus } from './status';
-import { takeRecipientTurn } from './turns';
+import { endUnsent } from './status';
+import { senderNumber } from './send';
 import { toMessageView, type MessageView } from './view';
 import { isDuplicateKeyError } from '../db/errors';
+import type { EnqueueInput } from '../temporal/sender';
 
 export interface SendRequest {
   workspaceId: string;
@@ -22,11 +23,11 @@ export interface SendRequest {
   sentBy: string;
 }
 
-/** Starts the message's workflow; starting one that already exists (or existed) is not an error. */
-export type StartSending = (message: { id: string; workspaceId: string; validUntil: Date }) => Promise<void>;
+/** Hands the stored message to its sender number's queue (durable once it returns). */
+export type Enqueue = (numberId: string, input: EnqueueInput) => Promise<void>;
 
 export interface AcceptDeps {
-  startSending: StartSending;
+  enqueue: Enqueue;
   validitySeconds: number;
 }
 
@@ -46,7 +47,7 @@ function requestHash(r: SendRequest): string {
 
 /**
  * POST /messages: checks in the documented order, stores the message (so nothing accepted is ever
- * lost), joins the thread with the contact, then starts the message's durable workflow.
+ * lost), joins the thread with the contact, then queues it on its sender number's sender workflow.
  */
 export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise<MessageView> {
   const hash = requestHash(req);
@@ -75,11 +76,8 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   if (contact.optedOut) {
     throw new AppError('recipient_opted_out', `${to} replied STOP and has opted out of texts from this workspace; they must text START before you can message them again.`);
   }
-  // Taken while the thread is found; awaited below (the no-op catch keeps a failure from going unhandled meanwhile).
-  const turnTaken = takeRecipientTurn(req.workspaceId, to, id);
-  turnTaken.catch(() => undefined);
-  const conversation = await threadFor(req.workspaceId, 'sms', contact);
-  const recipientTurn = await turnTaken;
+  const [conversation, number] = await Promise.all([threadFor(req.workspaceId, 'sms', contact), senderNumber(channel.numberId)]);
+  if (!number) throw new AppError('channel_not_connected', 'The connected number no longer exists; an admin can connect another under Settings → SMS.');
   const now = new Date();
   const { segments, encoding } = measureBody(req.body);
   let message;
@@ -98,11 +96,12 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
         segments,
         encoding,
         status: 'accepted',
+        statusRank: 0,
+        reached: ['accepted'],
         statusHistory: [{ status: 'accepted', at: now }],
         idempotencyKey: req.idempotencyKey ?? id,
         requestHash: hash,
         senderNumberId: channel.numberId,
-        recipientTurn,
         sentBy: req.sentBy,
         validUntil: new Date(now.getTime() + deps.validitySeconds * 1000),
         createdAt: now,
@@ -110,22 +109,25 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
       })
     ).toObject();
   } catch (err) {
-    // The same key twice at once: one insert wins, the other answers with the winner's message
-    // (found by the key when it was stored before message ids followed from keys).
+    // The same key twice at once: one insert wins, the other answers with the winner's message.
     if (!isDuplicateKeyError(err) || !req.idempotencyKey) throw err;
-    const winner =
-      (await Message.findById(id).lean()) ?? (await Message.findOne({ workspaceId: req.workspaceId, idempotencyKey: req.idempotencyKey }).lean());
+    const winner = await Message.findById(id).lean();
     if (!winner) throw err;
     return replay(deps, winner, hash);
   }
   await Promise.all([
     touchConversation(conversation._id, { at: now, preview: req.body, inbound: false }),
-    queue(deps, message, Boolean(req.idempotencyKey)),
+    queue(deps, { ...message, rate: number.throughputPerSecond, revision: channel.revision }, Boolean(req.idempotencyKey)),
   ]);
   return toMessageView(message);
 }
 
-type StoredMessage = Parameters<typeof toMessageView>[0] & { workspaceId: string; requestHash?: string | null; validUntil?: Date | null };
+type StoredMessage = Parameters<typeof toMessageView>[0] & {
+  workspaceId: string;
+  requestHash?: string | null;
+  validUntil?: Date | null;
+  senderNumberId?: string | null;
+};
 
 async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): Promise<MessageView> {
   if (existing.requestHash !== hash) {
@@ -133,26 +135,45 @@ async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): 
       messageId: existing._id,
     });
   }
-  // Its workflow may never have started (the first answer was a 503): starting it again is harmless.
-  if (existing.status === 'accepted') await queue(deps, existing, true);
+  // It may never have been queued (the first answer was a 503): queueing it again is harmless (the
+  // sender drops a message it holds already, and a batch skips one that left). Revision 0: the
+  // sender knows (or reads) whether its settings changed since.
+  if (existing.status === 'accepted' && existing.senderNumberId) {
+    const number = await senderNumber(existing.senderNumberId);
+    if (number) await queue(deps, { ...existing, rate: number.throughputPerSecond, revision: 0 }, true);
+  }
   return toMessageView(existing);
 }
 
 /**
- * A message whose workflow cannot be started is not dropped silently: with an Idempotency-Key the
- * client repeats the request to queue it; without one nothing could find it again, so it is marked
+ * A message that cannot be queued is not dropped silently: with an Idempotency-Key the client
+ * repeats the request to queue it; without one nothing could find it again, so it is marked
  * failed (nothing was sent) and the client told to send it again.
  */
-async function queue(deps: AcceptDeps, message: StoredMessage, retryable: boolean): Promise<void> {
+async function queue(
+  deps: AcceptDeps,
+  message: StoredMessage & { segments?: number | null; rate: number; revision: number },
+  retryable: boolean,
+): Promise<void> {
   try {
-    await deps.startSending({ id: message._id, workspaceId: message.workspaceId, validUntil: message.validUntil ?? new Date() });
-  } catch (err) {
+    await deps.enqueue(message.senderNumberId!, {
+      rate: message.rate,
+      message: {
+        messageId: message._id,
+        workspaceId: message.workspaceId,
+        to: message.to,
+        segments: message.segments ?? 1,
+        validUntil: message.validUntil?.getTime() ?? Date.now(),
+        revision: message.revision,
+      },
+    });
+  } catch {
     if (retryable) {
       throw new AppError('unavailable', 'The message was stored but could not be queued for sending. Repeat the request with the same Idempotency-Key to queue it.', {
         messageId: message._id,
       });
     }
-    await recordStatus(message._id, { status: 'failed', errorCode: 'not_queued', errorMessage: 'Sending could not start, so nothing was sent. Send the message again.' });
+    await endUnsent(message._id, { status: 'failed', errorCode: 'not_queued', errorMessage: 'Sending could not start, so nothing was sent. Send the message again.' });
     throw new AppError('unavailable', 'Sending could not start, so nothing was sent. Send the message again (an Idempotency-Key makes such a retry safe).', {
       messageId: message._id,
     });

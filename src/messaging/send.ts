@@ -1,19 +1,17 @@
-import { Contact, Message, PhoneNumber } from '../db/models';
-import { loadChannel } from '../numbers/channel';
+import { Contact, Message, PhoneNumber, SmsChannel } from '../db/models';
 import { setOptOut } from '../inbox/optOut';
 import { contactIdFor } from '../inbox/threads';
 import { remembered } from '../db/remembered';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
-import { noteAccepted, notePushBack, reserveSlot } from './pacing';
-import { fromProviderStatus, recordHandover, recordStatus } from './status';
-import { earlierInLine } from './turns';
+import type { ChannelState, QueuedMessage, Trouble } from '../temporal/sender';
+import { endUnsent, fromProviderStatus, recordHandover, recordProviderStatus } from './status';
 
 /*
- * The steps of sending one message, each safe to repeat (activities are retried, workers die).
- * Exactly once rests on one rule: the start of every provider create is written down first
- * (`sendAttemptAt`), and a message with an attempt whose answer we never saw is looked up at the
- * provider before anything is sent again.
+ * Sending a sender's batch: each message at its slot of the number's pace, exactly once. Exactly
+ * once rests on one rule: the start of every provider create is written down first (`sendAttemptAt`,
+ * a conditional update that only one attempt wins), and a message with an attempt whose answer we
+ * never saw is looked up at the provider before anything is sent again.
  */
 
 export interface SendDeps {
@@ -21,252 +19,278 @@ export interface SendDeps {
   statusCallbackUrl: string;
   /** How long the provider may take to list a message it accepted before we conclude it did not. */
   lookupGraceMs: number;
-  paceRecoverySeconds: number;
+}
+
+export interface BatchItem extends QueuedMessage {
+  /** Why it waited so far (its expiry sentence). */
+  trouble?: Trouble;
+}
+
+export interface SendBatch {
+  numberId: string;
+  /** ms since the epoch: the number's next free slot (the last send plus its segments' time). */
+  freeAt: number;
+  /** The time one segment takes at the number's current pace (1000 / rate × slow-down). */
+  segmentMs: number;
+  items: BatchItem[];
+}
+
+export type ItemOutcome =
+  /** The provider has it (sent now, or found sent before). */
+  | { messageId: string; outcome: 'sent' }
+  /** It ended without leaving (failed, expired, opted out), or had ended already. */
+  | { messageId: string; outcome: 'ended' }
+  | { messageId: string; outcome: 'throttled'; retryAfterMs?: number }
+  /** The provider could not be reached or did not answer: try again after a back-off (an unanswered attempt is looked up first). */
+  | { messageId: string; outcome: 'retry' };
+
+export interface BatchResult {
+  /** One per message it got to, in any order; messages it did not get to are not listed. */
+  outcomes: ItemOutcome[];
+  freeAt: number;
+  /** The settings it read, when they no longer let this number send for a workspace of the batch. */
+  channel?: ChannelState;
+}
+
+/** Progress a retried batch resumes from (a killed worker's heartbeat). */
+export interface BatchProgress {
+  outcomes: ItemOutcome[];
+  freeAt: number;
 }
 
 /** Twilio's maximum ValidityPeriod. */
 const MAX_VALIDITY_SECONDS = 36_000;
+/**
+ * A message leaves only with at least this much of its validity left: the provider's ValidityPeriod
+ * is whole seconds, the create takes a round trip to arrive, and the carrier may hold it a moment
+ * in its own queue; with less, it would expire there instead (30036).
+ */
+const MIN_VALIDITY_LEFT_MS = 2_000;
 /** Twilio's dates have whole seconds, and clocks differ a little. */
 const LOOKUP_CLOCK_MARGIN_MS = 5_000;
 const OPTED_OUT = 21610;
-/** The checks before a send run this long before its slot, as when the workflow wakes ahead of it (SEND_LEAD_MS). */
-const CHECK_LEAD_MS = 1000;
+/** Creates of one batch in flight at once: a short code's slots (10 ms) are shorter than a create's round trip. */
+const MAX_IN_FLIGHT = 16;
 
-export type Readiness =
-  | { kind: 'done' }
-  | { kind: 'failed' }
-  | { kind: 'paused' }
-  | { kind: 'wait_turn' }
-  /** It holds the sender number's slot at `at` (ms since the epoch). */
-  | { kind: 'slot'; at: number };
+const EXPIRY_REASONS: Record<Trouble, string> = {
+  queue: 'The sending number has more messages waiting than it can send within the validity period, so it was not sent.',
+  paused: 'Sending was turned off and not turned back on before the message’s validity period ended, so it was not sent.',
+  throttled: 'The carrier kept refusing messages from this number (throttling) until the message’s validity period ended, so it was not sent.',
+  provider: 'The SMS provider could not be reached or did not answer until the message’s validity period ended, so it was not sent.',
+};
+export const expiryReason = (trouble: Trouble | undefined) => EXPIRY_REASONS[trouble ?? 'queue'];
 
-export type SendOutcome =
-  | { outcome: 'sent' | 'failed' | 'done' | 'paused' | 'wait_turn' | 'transient' | 'ambiguous' | 'unresolved' }
-  | { outcome: 'throttled'; retryAfterMs?: number };
-
-type MessageDoc = NonNullable<Awaited<ReturnType<typeof loadMessage>>>;
-
-const loadMessage = (messageId: string) => Message.findById(messageId).lean();
-
-async function fail(messageId: string, errorCode: string, errorMessage: string): Promise<void> {
-  await Message.updateOne({ _id: messageId }, { $unset: { slotAt: 1 } });
-  await recordStatus(messageId, { status: 'failed', errorCode, errorMessage });
-}
+export const NOT_CONNECTED_REASON = 'The SMS channel was disconnected (or switched to another number) before the message could leave, so it was not sent.';
 
 /**
- * Sender numbers this process read lately: every message reads its number twice, and what is used
- * of it (E.164, account, throughput) changes only when support reconfigures the number, which a few
- * seconds later is soon enough. Which number the channel uses is never cached.
+ * Sender numbers this process read lately: what is used of a number (E.164, account) changes only
+ * when support reconfigures it, which a few seconds later is soon enough.
  */
 type SenderNumber = { _id: string; e164: string; accountSid: string; throughputPerSecond: number };
-const senderNumber = remembered<SenderNumber>((numberId) => PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean(), {
+export const senderNumber = remembered<SenderNumber>((numberId) => PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean(), {
   forMs: 5_000,
   maxKeys: 1_000,
 });
 
-/**
- * Whether the channel still lets this message go, and if so from which number. The recipient's
- * opt-out is checked before sending; taking a turn skips it (a read saved per message; an opt-out
- * in between costs a pace slot, and the send then fails the message).
- */
-async function checkChannel(m: MessageDoc, { recipient }: { recipient: boolean }): Promise<{ kind: 'failed' } | { kind: 'paused' } | { kind: 'ok'; numberId: string }> {
-  const [channel, contact] = await Promise.all([
-    loadChannel(m.workspaceId),
-    recipient ? Contact.findById(contactIdFor(m.workspaceId, m.to), { optedOut: 1 }).lean() : null,
-  ]);
-  if (channel.status !== 'connected' || !channel.numberId) {
-    await fail(m._id, 'channel_not_connected', 'The SMS channel was disconnected before the message could leave, so it was not sent.');
-    return { kind: 'failed' };
-  }
-  if (!channel.enabled) return { kind: 'paused' };
-  if (contact?.optedOut) {
-    await fail(m._id, 'recipient_opted_out', 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.');
-    return { kind: 'failed' };
-  }
-  return { kind: 'ok', numberId: channel.numberId };
+/** The workspace's settings as they concern `numberId`. */
+export async function channelStateFor(workspaceId: string, numberId: string): Promise<ChannelState> {
+  const channel = await SmsChannel.findById(workspaceId, { status: 1, enabled: 1, numberId: 1, revision: 1 }).lean();
+  const connected = channel?.status === 'connected' && channel.numberId === numberId;
+  return { workspaceId, revision: channel?.revision ?? 0, state: !connected ? 'gone' : channel.enabled ? 'sending' : 'paused' };
+}
+
+/** Waits `ms`, or less if `stop` fires first. */
+function sleepUnless(ms: number, stop: AbortSignal): Promise<void> {
+  if (ms <= 0 || stop.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done);
+  });
 }
 
 /**
- * Whether an earlier outbound message to the same recipient from the same workspace has not left
- * yet (and, with `withoutSlot`, does not even hold a slot).
+ * Sends a batch: checks the settings and the recipients' opt-outs once, then each message at its
+ * slot (the number's pace from `freeAt`), creates overlapping when slots are shorter than a round
+ * trip. A message to the same recipient as an earlier one in flight waits for that one's answer and
+ * goes only if it left; a 429 stops the batch (what is not sent stays queued, in order).
  */
-function earlierUnsent(m: MessageDoc, withoutSlot: boolean): Promise<boolean> {
-  const { recipientTurn } = m;
-  if (recipientTurn !== undefined && recipientTurn !== null) return earlierInLine({ ...m, recipientTurn }, withoutSlot ? 'slot' : 'send');
-  return earlierUnsentScanned(m, withoutSlot);
+export async function sendBatch(
+  deps: SendDeps,
+  batch: SendBatch,
+  run: { resume?: BatchProgress; progress: (p: BatchProgress) => void; stop: AbortSignal },
+): Promise<BatchResult> {
+  const { resume, progress, stop } = run;
+  const outcomes: ItemOutcome[] = [...(resume?.outcomes ?? [])];
+  const done = new Set(outcomes.map((o) => o.messageId));
+  const items = batch.items.filter((i) => !done.has(i.messageId));
+  const report = (o: ItemOutcome) => {
+    outcomes.push(o);
+    progress({ outcomes, freeAt });
+  };
+  // A retry after a lost worker starts from where that one got (never earlier than now: its slots may have passed).
+  let freeAt = Math.max(batch.freeAt, resume?.freeAt ?? 0);
+
+  const number = await senderNumber(batch.numberId);
+  const handle = number && (await deps.providers.forAccount(number.accountSid));
+  if (!number || !handle) {
+    for (const item of items) if (await endUnsent(item.messageId, { status: 'failed', errorCode: 'channel_not_connected', errorMessage: NOT_CONNECTED_REASON })) report({ messageId: item.messageId, outcome: 'ended' });
+    return { outcomes, freeAt };
+  }
+  for (const workspaceId of new Set(items.map((i) => i.workspaceId))) {
+    const channel = await channelStateFor(workspaceId, batch.numberId);
+    if (channel.state !== 'sending') return { outcomes, freeAt, channel };
+  }
+  const optedOut = await optedOutAmong(items);
+
+  const inFlight = new Map<string, Promise<ItemOutcome>>();
+  const lastTo = new Map<string, Promise<ItemOutcome>>();
+  // A 429 stops the batch; so does the sender (sending turned off, disconnected, switched away).
+  let stopped = false;
+  stop.addEventListener('abort', () => (stopped = true));
+  for (const item of items) {
+    if (stopped) break;
+    const before = lastTo.get(item.to);
+    if (before && (await before).outcome !== 'sent' && (await before).outcome !== 'ended') break;
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight.values());
+    if (stopped) break;
+
+    const at = Math.max(freeAt, Date.now());
+    if (optedOut.has(contactIdFor(item.workspaceId, item.to))) {
+      await endUnsent(item.messageId, { status: 'failed', errorCode: 'recipient_opted_out', errorMessage: 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.' });
+      report({ messageId: item.messageId, outcome: 'ended' });
+      continue;
+    }
+    const expired = item.validUntil - at < MIN_VALIDITY_LEFT_MS;
+    if (expired && (await endUnsent(item.messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble) }))) {
+      report({ messageId: item.messageId, outcome: 'ended' });
+      continue;
+    }
+    if (!expired) {
+      await sleepUnless(at - Date.now(), stop);
+      if (stopped) break;
+      // From when it actually goes: a late wake-up must not shorten the gap to the next one.
+      freeAt = Math.max(at, Date.now()) + item.segments * batch.segmentMs;
+    }
+    const sending = deliver(deps, handle.provider, number, item, expired).then((o) => {
+      inFlight.delete(item.messageId);
+      if (o.outcome === 'throttled') {
+        stopped = true;
+        freeAt = Math.max(freeAt, Date.now() + batch.segmentMs);
+      }
+      report(o);
+      return o;
+    });
+    inFlight.set(item.messageId, sending);
+    lastTo.set(item.to, sending);
+  }
+  await Promise.all(inFlight.values());
+  return { outcomes, freeAt };
 }
+
+async function optedOutAmong(items: BatchItem[]): Promise<Set<string>> {
+  const ids = [...new Set(items.map((i) => contactIdFor(i.workspaceId, i.to)))];
+  const found = await Contact.find({ _id: { $in: ids }, optedOut: true }, { _id: 1 }).lean();
+  return new Set(found.map((c) => c._id));
+}
+
+type Claimed = { _id: string; to: string; body?: string | null; media?: Array<{ url?: string | null }> | null; validUntil?: Date | null; sendAttemptAt?: Date | null };
+const CLAIMED_FIELDS = { to: 1, body: 1, media: 1, validUntil: 1, sendAttemptAt: 1 };
 
 /**
- * For messages accepted before recipient turns existed: a scan of the recipient's waiting messages
- * (FerretDB scans for any filter but _id), judged here.
+ * Takes the right to create the message at the provider: only while it is `accepted` and its last
+ * attempt (if any) is `previous`. One conditional update, so a zombie worker and its replacement
+ * never both create it.
  */
-async function earlierUnsentScanned(m: MessageDoc, withoutSlot: boolean): Promise<boolean> {
-  const waiting = await Message.find(
-    { workspaceId: m.workspaceId, to: m.to, status: 'accepted' },
-    { _id: 1, direction: 1, createdAt: 1, validUntil: 1, slotAt: 1 },
-  ).lean();
-  const now = Date.now();
-  return waiting.some(
-    (w) =>
-      w._id !== m._id &&
-      w.direction === 'outbound' &&
-      (w.createdAt < m.createdAt || (w.createdAt.getTime() === m.createdAt.getTime() && w._id < m._id)) &&
-      (w.validUntil?.getTime() ?? 0) > now &&
-      (!withoutSlot || !w.slotAt),
-  );
+function claim(messageId: string, number: SenderNumber, previous: Date | undefined): Promise<Claimed | null> {
+  const now = new Date();
+  return Message.findOneAndUpdate(
+    { _id: messageId, statusRank: 0, sendAttemptAt: previous ?? { $exists: false } },
+    { $set: { sendAttemptAt: now, from: number.e164, senderNumberId: number._id, updatedAt: now }, $inc: { sendAttempts: 1 } },
+    // The whole document: FerretDB 1.24 refuses a projection on findAndModify.
+    { new: true },
+  ).lean<Claimed>();
 }
 
-/**
- * Takes the message's next pace slot on its sender number, once the channel allows it and every
- * earlier message to the same recipient already holds one (slots are handed out in time order, so
- * acceptance order holds). A retry after a crash may take a second slot: a gap, never a burst.
- */
-export async function takeTurn(messageId: string): Promise<Readiness> {
-  const m = await loadMessage(messageId);
-  if (!m || m.status !== 'accepted' || m.providerSid) return { kind: 'done' };
-  const channel = await checkChannel(m, { recipient: false });
-  if (channel.kind !== 'ok') return channel;
-  return reserveTurn(m, channel.numberId);
-}
-
-async function reserveTurn(m: MessageDoc, numberId: string): Promise<Readiness> {
-  if (await earlierUnsent(m, true)) return { kind: 'wait_turn' };
-  const number = await senderNumber(numberId);
-  if (!number) {
-    await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
-    return { kind: 'failed' };
-  }
-  const slot = await reserveSlot({ numberId: number._id, rate: number.throughputPerSecond, segments: m.segments ?? 1, messageId: m._id });
-  await Message.updateOne({ _id: m._id }, { $set: { slotAt: new Date(slot.at) } });
-  return { kind: 'slot', at: slot.at };
-}
-
-/** Gives the turn back while the message backs off or waits, so later messages to the recipient wait for it. */
-const releaseTurn = (messageId: string, alsoAttempt = false) =>
-  Message.updateOne({ _id: messageId }, { $unset: alsoAttempt ? { slotAt: 1, sendAttemptAt: 1 } : { slotAt: 1 } });
-
-/**
- * Sends the message at its slot (`slotAt`, ms since the epoch; the checks run before it), unless an
- * earlier attempt turns out to have been accepted.
- */
-export async function sendNow(deps: SendDeps, messageId: string, slotAt: number): Promise<SendOutcome> {
-  const m = await loadMessage(messageId);
-  if (!m || m.status !== 'accepted' || m.providerSid) return { outcome: 'done' };
-  return checkAndSend(deps, m, slotAt);
-}
-
-/**
- * Takes the turn and, when its slot is within `horizonMs` (and before `validUntil`), sends at it in
- * the same activity: one activity and no durable timer per message while queues are short. A slot
- * further out is returned, for the workflow to sleep until it.
- */
-export async function sendWhenDue(deps: SendDeps, messageId: string, validUntil: number, horizonMs: number): Promise<Readiness | SendOutcome> {
-  const m = await loadMessage(messageId);
-  if (!m || m.status !== 'accepted' || m.providerSid) return { kind: 'done' };
-  const channel = await checkChannel(m, { recipient: false });
-  if (channel.kind !== 'ok') return channel;
-  const turn = await reserveTurn(m, channel.numberId);
-  if (turn.kind !== 'slot') return turn;
-  if (turn.at - Date.now() > horizonMs || turn.at >= validUntil) return { kind: 'slot', at: turn.at };
-  const untilChecks = turn.at - CHECK_LEAD_MS - Date.now();
-  if (untilChecks > 0) await new Promise((resolve) => setTimeout(resolve, untilChecks));
-  return checkAndSend(deps, m, turn.at);
-}
-
-/** The checks shortly before the slot (sending off, disconnected, opted out), then the send. */
-async function checkAndSend(deps: SendDeps, m: MessageDoc, slotAt: number): Promise<SendOutcome> {
-  const channel = await checkChannel(m, { recipient: true });
-  if (channel.kind === 'failed') return { outcome: 'failed' };
-  if (channel.kind === 'paused') {
-    await releaseTurn(m._id);
-    return { outcome: 'paused' };
-  }
-  const number = await senderNumber(channel.numberId);
-  if (!number) {
-    await fail(m._id, 'channel_not_connected', 'The connected number no longer exists, so the message was not sent.');
-    return { outcome: 'failed' };
-  }
-  return attemptSend(deps, m, number, slotAt);
-}
-
-/** The send itself, at the slot: the lookup of an unanswered attempt first, then the recipient's order, then the create. */
-async function attemptSend(deps: SendDeps, m: MessageDoc, number: SenderNumber, slotAt: number): Promise<SendOutcome> {
-  const messageId = m._id;
-  const handle = await deps.providers.forAccount(number.accountSid);
-  if (!handle) {
-    await fail(messageId, 'channel_not_connected', 'The provider account of the connected number no longer exists, so the message was not sent.');
-    return { outcome: 'failed' };
-  }
-
-  if (m.sendAttemptAt) {
-    const found = await lookUpAttempt(handle.provider, m);
+/** One message: claimed and created, or (if an earlier attempt's answer was lost) looked up first. */
+async function deliver(deps: SendDeps, provider: SmsProvider, number: SenderNumber, item: BatchItem, expired: boolean): Promise<ItemOutcome> {
+  const { messageId } = item;
+  let claimed = expired ? null : await claim(messageId, number, undefined);
+  if (!claimed) {
+    const stored = await Message.findById(messageId, { ...CLAIMED_FIELDS, from: 1, statusRank: 1, providerSid: 1 }).lean();
+    if (!stored || stored.providerSid) return { messageId, outcome: stored?.providerSid ? 'sent' : 'ended' };
+    if ((stored.statusRank ?? 0) > 0) return { messageId, outcome: 'ended' };
+    if (!stored.sendAttemptAt) {
+      // Not claimable, no attempt: only an expired message that another writer just ended gets here.
+      return { messageId, outcome: expired ? 'ended' : 'retry' };
+    }
+    const found = await lookUpAttempt(provider, { ...stored, from: stored.from, sendAttemptAt: stored.sendAttemptAt });
     if (found) {
-      await handedOver(m, found.sid, found.status, found.errorCode);
-      return { outcome: 'sent' };
+      await handedOver(messageId, number.e164, found.sid, found.status, found.errorCode);
+      return { messageId, outcome: 'sent' };
     }
-    if (Date.now() - m.sendAttemptAt.getTime() < deps.lookupGraceMs) {
-      await releaseTurn(messageId);
-      return { outcome: 'unresolved' };
+    if (Date.now() - stored.sendAttemptAt.getTime() < deps.lookupGraceMs) return { messageId, outcome: 'retry' };
+    if ((stored.validUntil?.getTime() ?? 0) - Date.now() < MIN_VALIDITY_LEFT_MS) {
+      await endUnsent(messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble ?? 'provider') }, stored.sendAttemptAt);
+      return { messageId, outcome: 'ended' };
     }
+    claimed = await claim(messageId, number, stored.sendAttemptAt);
+    if (!claimed) return { messageId, outcome: 'retry' };
   }
+  return create(deps, provider, number, claimed, item);
+}
 
-  const early = slotAt - Date.now();
-  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
-  // Checked at the slot: an earlier message to the same recipient that has not left yet (backing off) goes first.
-  if (await earlierUnsent(m, false)) {
-    await releaseTurn(messageId);
-    return { outcome: 'wait_turn' };
-  }
-  const now = Date.now();
-  await Message.updateOne(
-    { _id: messageId },
-    { $set: { sendAttemptAt: new Date(now), from: number.e164, senderNumberId: number._id, updatedAt: new Date(now) }, $inc: { sendAttempts: 1 } },
-  );
-  const remaining = Math.ceil(((m.validUntil?.getTime() ?? now) - now) / 1000);
+async function create(deps: SendDeps, provider: SmsProvider, number: SenderNumber, m: Claimed, item: BatchItem): Promise<ItemOutcome> {
+  const messageId = m._id;
+  const attemptAt = m.sendAttemptAt!;
+  const remaining = Math.ceil(((m.validUntil?.getTime() ?? Date.now()) - Date.now()) / 1000);
   try {
-    const sent = await handle.provider.sendMessage({
+    const sent = await provider.sendMessage({
       from: number.e164,
       to: m.to,
       body: m.body ?? '',
       mediaUrls: (m.media ?? []).flatMap((x) => (x.url ? [x.url] : [])),
-      // The message's id rides along, so its callbacks find it by _id (a find by sid is a scan on FerretDB).
+      // The message's id rides along (signed with the rest of the URL), so its callbacks find it by _id.
       statusCallback: `${deps.statusCallbackUrl}?messageId=${encodeURIComponent(messageId)}`,
       validityPeriodSeconds: Math.min(MAX_VALIDITY_SECONDS, Math.max(1, remaining)),
     });
-    await handedOver(m, sent.sid, sent.status);
-    await noteAccepted(number._id);
-    return { outcome: 'sent' };
+    await handedOver(messageId, number.e164, sent.sid, sent.status);
+    return { messageId, outcome: 'sent' };
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     switch (err.category) {
       case 'throttled':
-        await notePushBack(number._id, deps.paceRecoverySeconds);
-        await releaseTurn(messageId, true);
-        return { outcome: 'throttled', ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
+        // Refused: nothing was created, so the next try needs no lookup.
+        await forgetAttempt(messageId, attemptAt);
+        return { messageId, outcome: 'throttled', ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
       case 'transient':
         // An error answer or no connection: the provider did not create the message.
-        await releaseTurn(messageId, true);
-        return { outcome: 'transient' };
+        await forgetAttempt(messageId, attemptAt);
+        return { messageId, outcome: 'retry' };
       case 'ambiguous':
-        // It may exist: keep sendAttemptAt, so the next try looks it up first.
-        await releaseTurn(messageId);
-        return { outcome: 'ambiguous' };
-      case 'permanent': {
+        // It may exist: the attempt stays, so the next try looks it up first.
+        return { messageId, outcome: 'retry' };
+      case 'permanent':
         // The opt-out first: whoever sees the message failed must also find the contact opted out.
-        if (err.code === OPTED_OUT) await recordOptOut(m.workspaceId, m.to);
-        await fail(messageId, String(err.code), err.sentence);
-        return { outcome: 'failed' };
-      }
+        if (err.code === OPTED_OUT) await recordOptOut(item.workspaceId, m.to);
+        await endUnsent(messageId, { status: 'failed', errorCode: String(err.code), errorMessage: err.sentence }, attemptAt);
+        return { messageId, outcome: 'ended' };
     }
   }
 }
+
+const forgetAttempt = (messageId: string, attemptAt: Date) => Message.updateOne({ _id: messageId, sendAttemptAt: attemptAt }, { $unset: { sendAttemptAt: 1 } });
 
 /**
  * The message an unanswered attempt may have created: same sender, recipient and body, created
  * after the attempt began, and not already another message of ours.
  */
-async function lookUpAttempt(provider: SmsProvider, m: MessageDoc): Promise<ProviderMessage | undefined> {
-  const since = m.sendAttemptAt!.getTime() - LOOKUP_CLOCK_MARGIN_MS;
+async function lookUpAttempt(provider: SmsProvider, m: { _id: string; from: string; to: string; body?: string | null; sendAttemptAt: Date }): Promise<ProviderMessage | undefined> {
+  const since = m.sendAttemptAt.getTime() - LOOKUP_CLOCK_MARGIN_MS;
   const listed = await provider.listMessages({ from: m.from, to: m.to, limit: 20 });
   const candidates = listed
     .filter((p) => p.body === (m.body ?? '') && p.direction.startsWith('outbound') && (p.dateCreated?.getTime() ?? 0) >= since)
@@ -277,13 +301,12 @@ async function lookUpAttempt(provider: SmsProvider, m: MessageDoc): Promise<Prov
   return undefined;
 }
 
-async function handedOver(m: MessageDoc, sid: string, providerStatus: string, errorCode?: number | null): Promise<void> {
-  const messageId = m._id;
-  await recordHandover(m, sid);
+async function handedOver(messageId: string, from: string, sid: string, providerStatus: string, errorCode?: number | null): Promise<void> {
+  await recordHandover(messageId, sid);
   const later = fromProviderStatus(providerStatus);
-  // A message found by lookup may have moved on while we did not know its sid (its callbacks found nothing).
+  // A message found by lookup may have moved on while we did not know its sid.
   if (later && later !== 'queued') {
-    await recordStatus(messageId, { status: later, ...(errorCode ? { errorCode: String(errorCode), errorMessage: describeDeliveryError(errorCode) } : {}) });
+    await recordProviderStatus(messageId, { sid, from }, { status: later, ...(errorCode ? { errorCode: String(errorCode), errorMessage: describeDeliveryError(errorCode) } : {}) });
   }
 }
 
@@ -293,10 +316,46 @@ async function recordOptOut(workspaceId: string, address: string): Promise<void>
   if (contact) await setOptOut(contact._id, true, new Date());
 }
 
-/** The message could not leave within its validity period. */
-export async function expire(messageId: string, reason: string): Promise<void> {
-  const m = await Message.findById(messageId, { status: 1 }).lean();
-  if (m?.status !== 'accepted') return;
-  await Message.updateOne({ _id: messageId }, { $unset: { slotAt: 1 } });
-  await recordStatus(messageId, { status: 'expired', errorCode: 'expired', errorMessage: reason });
+/** Why the sender ends a queued message without sending it: its channel went away, or it expired while sending was off. */
+export type QueuedEnd = { messageId: string; end: 'gone' | 'lapsed' };
+
+/**
+ * Ends queued messages that will not leave; returns those it ended. One with an attempt whose
+ * answer was lost is left to the sender's next batch, which looks it up at the provider first.
+ */
+export async function endQueued(ends: QueuedEnd[]): Promise<string[]> {
+  const ended: string[] = [];
+  for (const { messageId, end } of ends) {
+    const change =
+      end === 'gone'
+        ? ({ status: 'failed', errorCode: 'channel_not_connected', errorMessage: NOT_CONNECTED_REASON } as const)
+        : ({ status: 'expired', errorCode: 'expired', errorMessage: expiryReason('paused') } as const);
+    if (await endUnsent(messageId, change)) ended.push(messageId);
+  }
+  return ended;
+}
+
+/**
+ * Messages that left a while ago and still have no final status: asked for at the provider, once.
+ * One read for all of them, then one provider fetch and one conditional update per unfinished one.
+ */
+export async function askFinalStatus(deps: SendDeps, messageIds: string[]): Promise<number> {
+  const unfinished = await Message.find({ _id: { $in: messageIds }, statusRank: { $lt: 4 } }, { providerSid: 1, from: 1, senderNumberId: 1 }).lean();
+  let updated = 0;
+  for (const m of unfinished) {
+    if (!m.providerSid || !m.senderNumberId) continue;
+    const number = await senderNumber(m.senderNumberId);
+    const handle = number && (await deps.providers.forAccount(number.accountSid));
+    if (!handle) continue;
+    try {
+      const p = await handle.provider.fetchMessage(m.providerSid);
+      const status = fromProviderStatus(p.status);
+      const code = p.errorCode ? String(p.errorCode) : undefined;
+      if (status && (await recordProviderStatus(m._id, { sid: m.providerSid, from: m.from }, { status, ...(code && { errorCode: code, errorMessage: describeDeliveryError(code) }) }))) updated++;
+    } catch (err) {
+      // Asked once: a provider that cannot say leaves the message at its last known status.
+      if (!(err instanceof ProviderError)) throw err;
+    }
+  }
+  return updated;
 }

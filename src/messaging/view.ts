@@ -1,3 +1,5 @@
+import { RANK } from './status';
+
 /** A message as the API shows it (schema: messageSchema in api/routes/messages.ts). */
 export interface MessageView {
   id: string;
@@ -52,7 +54,10 @@ export function toMessageView(m: MessageLike): MessageView {
     status: m.status,
     segments: m.segments ?? null,
     encoding: m.encoding ?? null,
-    statusHistory: (m.statusHistory ?? []).map((h) => ({
+    // In the order statuses follow each other: the provider's answer to a create can be recorded after its first callback.
+    statusHistory: [...(m.statusHistory ?? [])]
+      .sort((a, b) => (RANK[a.status ?? ''] ?? 0) - (RANK[b.status ?? ''] ?? 0))
+      .map((h) => ({
       status: h.status ?? '',
       at: (h.at ?? m.createdAt).toISOString(),
       ...(h.errorCode ? { errorCode: h.errorCode } : {}),

@@ -4,6 +4,7 @@ import { recordAudit, type Actor } from '../audit/record';
 import { acquireNumber, dropHold, reserveNumber } from './pool';
 import type { ReleaseScheduler } from './release';
 import { isDuplicateKeyError } from '../db/errors';
+import type { SenderNotifier } from '../messaging/notify';
 
 export interface NumberView {
   id: string;
@@ -86,6 +87,8 @@ export async function listSelectableNumbers(workspaceId: string, now = new Date(
 export interface ChannelDeps {
   releases: ReleaseScheduler;
   cooldownSeconds: number;
+  /** Tells the number's sender (its queued messages pause, resume, or fail); absent where nothing can be queued. */
+  senders?: SenderNotifier;
 }
 
 /**
@@ -103,7 +106,7 @@ export async function connectNumber(
   const before = await loadChannel(workspaceId, input.revision);
   const enabled = input.enabled ?? before.enabled;
   if (before.status === 'connected' && before.numberId === numberId) {
-    if (enabled !== before.enabled) return setEnabled(workspaceId, enabled, actor, before.revision);
+    if (enabled !== before.enabled) return setEnabled(workspaceId, enabled, actor, before.revision, deps.senders);
     return getChannelView(workspaceId);
   }
 
@@ -126,7 +129,10 @@ export async function connectNumber(
     if (number.kind === 'shared') await dropHold(numberId, workspaceId);
     throw changedMeanwhile();
   }
-  if (before.numberId && before.numberId !== numberId) await leaveNumber(deps, workspaceId, before.numberId, now);
+  if (before.numberId && before.numberId !== numberId) {
+    await deps.senders?.channelChanged(before.numberId, { workspaceId, revision: before.revision + 1, state: 'gone' });
+    await leaveNumber(deps, workspaceId, before.numberId, now);
+  }
   await recordAudit({
     workspaceId,
     actor,
@@ -138,13 +144,14 @@ export async function connectNumber(
 }
 
 /** The Enabled switch: off keeps the number and stops sending. */
-export async function setEnabled(workspaceId: string, enabled: boolean, actor: Actor, revision?: number) {
+export async function setEnabled(workspaceId: string, enabled: boolean, actor: Actor, revision?: number, senders?: SenderNotifier) {
   const before = await loadChannel(workspaceId, revision);
   if (before.status === 'not_configured') {
     throw new AppError('channel_not_connected', 'Connect a number first (Configure → Number → Save), then turn sending on or off.');
   }
   if (before.enabled !== enabled) {
     if (!(await writeChannel(workspaceId, before.revision, { enabled }))) throw changedMeanwhile();
+    if (before.numberId) await senders?.channelChanged(before.numberId, { workspaceId, revision: before.revision + 1, state: enabled ? 'sending' : 'paused' });
     await recordAudit({ workspaceId, actor, action: enabled ? 'sms.enabled' : 'sms.disabled', before: snapshot(before), after: { ...snapshot(before), enabled } });
   }
   return getChannelView(workspaceId);
@@ -157,6 +164,7 @@ export async function disconnect(deps: ChannelDeps, workspaceId: string, actor: 
     throw new AppError('channel_not_connected', 'No number is connected, so there is nothing to disconnect.');
   }
   if (!(await writeChannel(workspaceId, before.revision, { status: 'disconnected', numberId: undefined, e164: undefined }))) throw changedMeanwhile();
+  await deps.senders?.channelChanged(before.numberId, { workspaceId, revision: before.revision + 1, state: 'gone' });
   await leaveNumber(deps, workspaceId, before.numberId, new Date());
   await recordAudit({ workspaceId, actor, action: 'sms.disconnected', before: snapshot(before), after: { status: 'disconnected', enabled: before.enabled, numberId: null } });
   return getChannelView(workspaceId);

@@ -2,4 +2,4 @@
 export { numberReleaseWorkflow } from './numberRelease';
 export { webhookCheckWorkflow, webhookHealthSweepWorkflow } from './webhookHealth';
 export { numberRequestWorkflow } from './numberRequest';
-export { outboundMessageWorkflow } from './outboundMessage';
+export { senderWorkflow } from './sender';

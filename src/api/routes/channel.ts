@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import { connectNumber, disconnect, getChannelView, listSelectableNumbers, setEnabled, type ChannelDeps } from '../../numbers/channel';
 import { temporalReleaseScheduler } from '../../numbers/release';
+import { temporalSenderNotifier } from '../../messaging/notify';
 import { requireSmsAddon, setSmsAddon } from '../../workspaces/addon';
 import { listAudit } from '../../audit/record';
 import { defineRoute } from '../route';
@@ -30,6 +31,7 @@ export function channelRoutes(router: Router, services: Services): void {
   const deps: ChannelDeps = {
     releases: temporalReleaseScheduler(services.temporal, services.config.TEMPORAL_TASK_QUEUE),
     cooldownSeconds: services.config.NUMBER_COOLDOWN_SECONDS,
+    senders: temporalSenderNotifier(services.temporal, services.log),
   };
   const tags = ['SMS channel'];
 
@@ -82,7 +84,7 @@ export function channelRoutes(router: Router, services: Services): void {
     },
     async ({ params, body, principal }) => {
       await requireSmsAddon(params.ws);
-      return setEnabled(params.ws, body.enabled, actorOf(principal), body.revision);
+      return setEnabled(params.ws, body.enabled, actorOf(principal), body.revision, deps.senders);
     },
   );
 

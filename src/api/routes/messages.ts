@@ -1,12 +1,11 @@
 import type { Router } from 'express';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { AppError, notFound } from '../../errors';
 import { Message } from '../../db/models';
-import { workflowIds } from '../../temporal/names';
-import type { OutboundMessageInput } from '../../workflows/outboundMessage';
-import { acceptMessage, type StartSending } from '../../messaging/accept';
+import type { SenderStart } from '../../temporal/sender';
+import { acceptMessage } from '../../messaging/accept';
+import { temporalSenderQueue } from '../../messaging/enqueue';
 import { toMessageView } from '../../messaging/view';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
@@ -51,27 +50,15 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export function messageRoutes(router: Router, services: Services): void {
   const { config, temporal } = services;
-  const timings: OutboundMessageInput['timings'] = {
-    pausePollMs: config.MESSAGE_PAUSE_POLL_SECONDS * 1000,
-    orderPollMs: config.MESSAGE_ORDER_POLL_SECONDS * 1000,
+  const timings: SenderStart['timings'] = {
     backoffMs: config.MESSAGE_BACKOFF_SECONDS * 1000,
     backoffMaxMs: config.MESSAGE_BACKOFF_MAX_SECONDS * 1000,
+    paceRecoveryMs: config.PACE_RECOVERY_SECONDS * 1000,
+    finalStatusWaitMs: config.MESSAGE_FINAL_STATUS_WAIT_SECONDS * 1000,
+    idleMs: config.SENDER_IDLE_SECONDS * 1000,
   };
-  const startSending: StartSending = async (message) => {
-    const input: OutboundMessageInput = { messageId: message.id, validUntil: message.validUntil.getTime(), timings };
-    try {
-      await temporal.workflow.start('outboundMessageWorkflow', {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowId: workflowIds.outboundMessage(message.id),
-        args: [input],
-        // Never run a finished message's workflow again, whatever repeats the request.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  };
-  const deps = { startSending, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
+  const enqueue = temporalSenderQueue(temporal, config.TEMPORAL_TASK_QUEUE, timings);
+  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
   const tags = ['Messages'];
 
   defineRoute(
