@@ -38,7 +38,8 @@ build() { # name module version
 # FerretDB embeds build/version/version.txt, which `go install` from the module proxy lacks (the
 # binary then panics at start). Build it from the module's own source with that file written, and
 # with our fixes applied: scripts/ferretdb/*.patch, in order, each saying what it fixes and why
-# (its `_id` index in use; MongoDB's single-document atomicity for updates and deletes). The cache
+# (its `_id` index in use; MongoDB's single-document atomicity for updates and deletes; `_id` lookups
+# beside other conditions or as an `$in` answered from that index). The cache
 # key names the fixes and a hash of the patches, so an unfixed or older build is never reused.
 FERRETDB_PATCHES="$(cd "$(dirname "$0")" && pwd)/ferretdb"
 build_ferretdb() {

@@ -46,6 +46,12 @@ describe('The database server the tests run on', () => {
     assert.doesNotMatch(plan, /detail=SCAN|COLLSCAN/, plan);
   });
 
+  it('then a read of several ids ($in) is answered from the _id index too', async () => {
+    const plan = await explainFind({ _id: { $in: ['conv_a', 'conv_b', 'conv_c'] } });
+    assert.match(plan, /USING INDEX|IDHACK|EXPRESS_IXSCAN|IXSCAN/, plan);
+    assert.doesNotMatch(plan, /detail=SCAN|COLLSCAN/, plan);
+  });
+
   it('when many clients $inc one field of one document at once, then no increment is lost', async () => {
     await races.insertOne({ _id: 'counter', n: 0 });
     const EACH = 25;
