@@ -8,6 +8,8 @@ import { httpDuration, metrics } from '../metrics';
 import type { Services } from '../services';
 import { openApiDocument } from './openapi';
 import { docsPage } from './docs';
+import { apiLimits, failedAuthLimit } from './limits';
+import { methodNotAllowed } from './methods';
 import { channelRoutes } from './routes/channel';
 import { messageRoutes } from './routes/messages';
 import { statusCallbackWebhook } from '../webhooks/status';
@@ -33,7 +35,7 @@ export function createApp(services: Services) {
     pinoHttp({
       logger: log,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string) || randomUUID();
+        const id = requestIdOf(req.headers['x-request-id']);
         res.setHeader('x-request-id', id);
         return id;
       },
@@ -63,6 +65,10 @@ export function createApp(services: Services) {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
+  // Webhooks (under /webhooks) are not limited: the provider signs them and retries what we refuse.
+  const failedAuth = failedAuthLimit(config, log);
+  app.use('/v1', failedAuth.check, ...apiLimits(config, log));
+
   const router = express.Router();
   channelRoutes(router, services);
   messageRoutes(router, services);
@@ -78,16 +84,26 @@ export function createApp(services: Services) {
   docsPage(app);
   app.use(consoleRouter());
 
+  app.use(methodNotAllowed());
   app.use((req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.path}.`)));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const error = toAppError(err);
     if (error.status >= 500) req.log.error({ err }, 'request failed');
+    if (error.status === 401) await failedAuth.recordFailure(res);
     res.status(error.status).json({
       error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
     });
   });
   return app;
 }
+
+/**
+ * A client's X-Request-Id is kept (so a request can be followed across systems) when it is short
+ * and plainly written; anything else is replaced, so a log line or an echoed header cannot carry
+ * 6,000 characters or a forged line.
+ */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const requestIdOf = (given: string | string[] | undefined) => (typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID());
 
 async function ping(check: () => Promise<unknown>): Promise<boolean> {
   try {

@@ -5,7 +5,7 @@ import type { Services } from '../../services';
 import { AppError } from '../../errors';
 import { authenticateVisitor, postVisitorMessage, startSession, visitorMessages } from '../../webchat/sessions';
 import { defineRoute } from '../route';
-import { listOf, wsParams } from '../schemas';
+import { listOf, text, wsParams } from '../schemas';
 
 const visitorMessageSchema = z
   .object({ id: z.string(), direction: z.enum(['inbound', 'outbound']), body: z.string(), createdAt: z.string() })
@@ -39,7 +39,7 @@ export function webchatRoutes(router: Router, services: Services): void {
       summary: 'A visitor starts a chat; the token in the answer is shown once and authorises the visitor',
       tags,
       params: wsParams,
-      body: z.object({ name: z.string().trim().min(1).max(100).optional() }).strict(),
+      body: z.object({ name: text(100).optional() }).strict(),
       status: 201,
       response: z.object({ sessionId: z.string(), token: z.string() }),
       errors: [404, 429],
@@ -55,7 +55,7 @@ export function webchatRoutes(router: Router, services: Services): void {
       summary: 'The visitor writes (Authorization: Bearer <visitor token>)',
       tags,
       params: wsParams,
-      body: z.object({ body: z.string().trim().min(1).max(2000) }).strict(),
+      body: z.object({ body: text(2000) }).strict(),
       status: 201,
       response: visitorMessageSchema,
       errors: [401, 429],
