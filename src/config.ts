@@ -73,6 +73,8 @@ export const configSchema = z.object({
     .default('PREMIUM_RATE,SHARED_COST')
     .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL', 'FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE']))),
+  /** /readyz: a worker counts as polling our task queue when Temporal saw its poll this recently (an idle poll lasts up to a minute). */
+  READY_WORKER_SEEN_SECONDS: z.coerce.number().int().positive().default(90),
   /** Public web chat: requests per client address and workspace within the window. */
   WEBCHAT_RATE_LIMIT: z.coerce.number().int().positive().default(60),
   WEBCHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),

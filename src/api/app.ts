@@ -1,6 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
@@ -10,6 +9,7 @@ import { openApiDocument } from './openapi';
 import { docsPage } from './docs';
 import { apiLimits, failedAuthLimit } from './limits';
 import { methodNotAllowed } from './methods';
+import { readiness } from './readiness';
 import { channelRoutes } from './routes/channel';
 import { messageRoutes } from './routes/messages';
 import { statusCallbackWebhook } from '../webhooks/status';
@@ -54,11 +54,7 @@ export function createApp(services: Services) {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks = {
-      mongodb: mongoose.connection.readyState === 1 && (await ping(() => mongoose.connection.db!.admin().ping())),
-      temporal: await ping(() => services.temporal.connection.workflowService.getSystemInfo({})),
-    };
-    const ready = checks.mongodb && checks.temporal;
+    const { ready, checks } = await readiness(services.temporal, config);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
@@ -104,15 +100,6 @@ export function createApp(services: Services) {
  */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const requestIdOf = (given: string | string[] | undefined) => (typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID());
-
-async function ping(check: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Maps anything thrown to the error contract; internals never reach the response. */
 function toAppError(err: unknown): AppError {
