@@ -73,6 +73,20 @@ export const configSchema = z.object({
     .default('PREMIUM_RATE,SHARED_COST')
     .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
     .pipe(z.array(z.enum(['PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL', 'FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE']))),
+  /**
+   * Twilio's connection overrides for the inbound webhook (a URL fragment): retry up to 5 times on a
+   * refused connection, a read timeout or a 5xx, within Twilio's 15 s; empty: none.
+   */
+  INBOUND_WEBHOOK_RETRY: z
+    .string()
+    .regex(/^$|^[a-z]{2,3}=[^#&\s]+(&[a-z]{2,3}=[^#&\s]+)*$/, 'key=value pairs joined by &, e.g. rc=5&rp=ct,rt,5xx')
+    .default('rc=5&rp=ct,rt,5xx&ct=2000&rt=10000&tt=15000'),
+  /** Where the provider posts an inbound message when our webhook fails (e.g. another region's API); unset: no fallback. */
+  INBOUND_FALLBACK_URL: z.url().optional(),
+  /** How often each connected number's inbound messages at the provider are compared with ours (0: never). */
+  INBOUND_RECONCILE_INTERVAL_SECONDS: seconds.default(60),
+  /** A number never reconciled before is read back this far (bounded by when its workspace took it). */
+  INBOUND_RECONCILE_LOOKBACK_SECONDS: seconds.min(1).default(24 * 3600),
   /** /readyz: a worker counts as polling our task queue when Temporal saw its poll this recently (an idle poll lasts up to a minute). */
   READY_WORKER_SEEN_SECONDS: z.coerce.number().int().positive().default(90),
   /** Public web chat: requests per client address and workspace within the window. */
