@@ -5,6 +5,7 @@ import type { Services } from '../../services';
 import { AppError } from '../../errors';
 import { authenticateVisitor, postVisitorMessage, startSession, visitorMessages } from '../../webchat/sessions';
 import { defineRoute } from '../route';
+import { MongoRateStore } from '../rateLimitStore';
 import { listOf, text, wsParams } from '../schemas';
 
 const visitorMessageSchema = z
@@ -13,7 +14,7 @@ const visitorMessageSchema = z
 
 /**
  * The public web chat: no API key, a visitor token instead, and a rate limit per client address
- * and workspace. The limiter keeps its counts in this process, so each API replica allows the limit.
+ * and workspace, counted in the database so that it holds across API replicas.
  */
 export function webchatRoutes(router: Router, services: Services): void {
   const { config } = services;
@@ -24,6 +25,8 @@ export function webchatRoutes(router: Router, services: Services): void {
       limit: config.WEBCHAT_RATE_LIMIT,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      store: new MongoRateStore('webchat:'),
+      passOnStoreError: true,
       keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.params.ws}`,
       handler: (_req, _res, next, options) =>
         next(new AppError('rate_limited', `Too many chat requests; try again in ${Math.ceil(options.windowMs / 1000)} seconds.`)),
