@@ -60,7 +60,8 @@ describe('Fuzzing the API from its OpenAPI document (schemathesis)', function ()
       '--seed', '1',
       '--no-color',
     ];
-    const child = spawn(st!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // In the temp folder: schemathesis keeps a cache in its working directory.
+    const child = spawn(st!, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

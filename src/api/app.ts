@@ -63,7 +63,7 @@ export function createApp(services: Services) {
 
   // Webhooks (under /webhooks) are not limited: the provider signs them and retries what we refuse.
   const failedAuth = failedAuthLimit(config, log);
-  app.use('/v1', failedAuth.check, ...apiLimits(config, log));
+  app.use('/v1', failedAuth.check, ...apiLimits(config));
 
   const router = express.Router();
   channelRoutes(router, services);

@@ -17,13 +17,19 @@ const address = (req: Request) => ipKeyGenerator(req.ip ?? '');
 const tooMany = (what: string, seconds: number) =>
   new AppError('rate_limited', `Too many ${what}; try again in ${seconds} seconds.`, { retryAfterSeconds: seconds });
 
+/** Seconds until the client's window ends (what Retry-After says too). */
+const secondsLeft = (req: Request) => {
+  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  return Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now()) - Date.now()) / 1000));
+};
+
 /**
  * The request limits of the API (`/v1/...`; provider webhooks are not behind them): requests per
  * API key and requests per client address (failed authentications: `failedAuthLimit`). Counts live in
  * the database (MongoRateStore), so they hold across API replicas. A limit of 0 turns one off.
- * A store that fails lets the request through (logged): a counter must not take the API down.
+ * A store that fails lets the request through (express-rate-limit logs it): a counter must not take the API down.
  */
-export function apiLimits(config: Config, log: Logger): RequestHandler[] {
+export function apiLimits(config: Config): RequestHandler[] {
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
   const common = {
     windowMs,
@@ -40,7 +46,7 @@ export function apiLimits(config: Config, log: Logger): RequestHandler[] {
         limit: config.RATE_LIMIT_PER_ADDRESS,
         store: new MongoRateStore('addr:'),
         keyGenerator: address,
-        handler: (_req, _res, next) => next(tooMany('requests from your address', config.RATE_LIMIT_WINDOW_SECONDS)),
+        handler: (req, _res, next) => next(tooMany('requests from your address', secondsLeft(req))),
       }),
     );
   }
@@ -53,7 +59,7 @@ export function apiLimits(config: Config, log: Logger): RequestHandler[] {
         store: new MongoRateStore('key:'),
         skip: (req) => bearerHash(req) === undefined,
         keyGenerator: (req) => bearerHash(req)!,
-        handler: (_req, _res, next) => next(tooMany('requests with this API key', config.RATE_LIMIT_WINDOW_SECONDS)),
+        handler: (req, _res, next) => next(tooMany('requests with this API key', secondsLeft(req))),
       }),
     );
   }
