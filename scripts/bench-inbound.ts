@@ -3,7 +3,7 @@
  * rising rate against the API on loopback; reports per step the sustained rate, p50/p99 response
  * times, and whether every message was stored exactly once (replays included).
  *
- *   npx tsx scripts/bench-inbound.ts [--rates 100,200,300,500] [--seconds 5] [--handsets 500] [--replay 0.1] [--disk]
+ *   npx tsx scripts/bench-inbound.ts [--rates 100,200,300,500] [--seconds 5] [--handsets 500] [--replay 0.1] [--disk] [--profile DIR]
  *
  * Starts its own Temporal dev server and MongoDB-compatible server in a temp folder (or uses
  * TEMPORAL_ADDRESS / MONGODB_URI when set), runs the API in a child process so that the load
@@ -18,7 +18,7 @@ import { Message, NumberHold, PhoneNumber, Workspace, Conversation } from '../sr
 import { newId } from '../src/db/ids';
 import { signTwilioRequest } from '../src/sandbox';
 import { cpuSecondsOfTree } from './cpu-time';
-import { arg, percentile, startBenchServers } from './bench-stack';
+import { arg, benchTokenKeys, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
 
 const ACCOUNT = { accountSid: `AC${'7'.repeat(32)}`, authToken: 'bench-platform-token' };
 const MAX_IN_FLIGHT = 2000;
@@ -37,6 +37,8 @@ interface Step {
   /** CPU milliseconds per message answered, of the API process and of the database server (when we started it). */
   apiCpuMs: number;
   dbCpuMs: number | null;
+  /** Database commands per message answered, in all and by command. */
+  dbCommands: ReturnType<typeof commandsPer>;
 }
 
 async function main() {
@@ -51,10 +53,14 @@ async function main() {
   try {
     const port = await freePort();
     const publicUrl = `http://127.0.0.1:${port}`;
-    const child = startProcess('api', path.resolve(__dirname, '../node_modules/.bin/tsx'), [path.resolve(__dirname, '../src/server.ts')], {
+    // --profile DIR: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+    const profileDir = arg('profile', '');
+    const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+    const child = startProcess('api', process.execPath, ['--import', 'tsx', ...profiling, path.resolve(__dirname, '../src/server.ts')], {
       env: {
         ...process.env,
         NODE_ENV: 'production',
+        PROVIDER_TOKEN_KEYS: benchTokenKeys(),
         LOG_LEVEL: 'error',
         API_PORT: String(port),
         PUBLIC_URL: publicUrl,
@@ -82,7 +88,7 @@ async function main() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
     const webhookUrl = `${publicUrl}/webhooks/twilio/sms`;
     const post = (form: Record<string, string>) =>
-      new Promise<{ status: number; ms: number }>((resolve) => {
+      new Promise<{ status: number; error?: string; ms: number }>((resolve) => {
         const body = new URLSearchParams(form).toString();
         const started = process.hrtime.bigint();
         const req = http.request(
@@ -101,7 +107,7 @@ async function main() {
             res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
           },
         );
-        req.on('error', () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+        req.on('error', (err) => resolve({ status: 0, error: (err as NodeJS.ErrnoException).code ?? err.message, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
         req.end(body);
       });
     let n = 0;
@@ -133,9 +139,11 @@ async function main() {
       const latencies: number[] = [];
       let ok = 0;
       let failed = 0;
+      const failures: Record<string, number> = {};
       let notStarted = 0;
       let inFlight = 0;
       const pending: Array<Promise<void>> = [];
+      const commandsBefore = await serverCommandCounts();
       const cpuBefore = { api: cpuSecondsOfTree(child.child.pid!), db: dbPid ? cpuSecondsOfTree(dbPid) : 0 };
       const start = performance.now();
       // Open loop: each send starts at its scheduled time whatever the answers do (no coordinated omission).
@@ -156,7 +164,11 @@ async function main() {
             inFlight--;
             latencies.push(r.ms);
             if (r.status === 200) ok++;
-            else failed++;
+            else {
+              failed++;
+              const why = r.error ?? String(r.status);
+              failures[why] = (failures[why] ?? 0) + 1;
+            }
           }),
         );
       }
@@ -176,10 +188,11 @@ async function main() {
         max: latencies.at(-1) ?? NaN,
         apiCpuMs: perMessage(cpuSecondsOfTree(child.child.pid!) - cpuBefore.api),
         dbCpuMs: dbPid ? perMessage(cpuSecondsOfTree(dbPid) - cpuBefore.db) : null,
+        dbCommands: commandsPer(commandsBefore, await serverCommandCounts(), ok),
       };
       steps.push(step);
       console.log(
-        `target ${rate}/s: ${ok}/${step.sent} answered 200 in ${elapsed.toFixed(2)} s (${(ok / elapsed).toFixed(0)}/s), p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, max ${step.max.toFixed(0)} ms, failed ${failed}, not started ${notStarted}; CPU per message: API ${step.apiCpuMs} ms${step.dbCpuMs === null ? '' : `, database ${step.dbCpuMs} ms`}`,
+        `target ${rate}/s: ${ok}/${step.sent} answered 200 in ${elapsed.toFixed(2)} s (${(ok / elapsed).toFixed(0)}/s), p50 ${step.p50.toFixed(1)} ms, p99 ${step.p99.toFixed(1)} ms, max ${step.max.toFixed(0)} ms, failed ${failed}${failed ? ` ${JSON.stringify(failures)}` : ''}, not started ${notStarted}; CPU per message: API ${step.apiCpuMs} ms${step.dbCpuMs === null ? '' : `, database ${step.dbCpuMs} ms`}; database commands per message ${step.dbCommands.total} ${JSON.stringify(step.dbCommands.byCommand)}`,
       );
     }
 

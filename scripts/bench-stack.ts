@@ -1,8 +1,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startMongo, startTemporal, type FerretBackend, type RunningServer } from '../src/infra/servers';
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { startMongo, startTemporal, type RunningServer } from '../src/infra/servers';
 import { connectDatabase, disconnectDatabase } from '../src/db/connect';
+
+/** Production refuses to start without keys for provider tokens: a throwaway one per benchmark run. */
+export const benchTokenKeys = () => `bench:${randomBytes(32).toString('base64')}`;
 
 /** `--name value` from the command line, or the fallback. */
 export function arg(name: string, fallback: string): string {
@@ -24,7 +29,7 @@ export interface BenchServers {
 
 /**
  * The servers a benchmark runs against: TEMPORAL_ADDRESS / MONGODB_URI when set, otherwise a
- * Temporal dev server and a MongoDB-compatible server (FERRETDB_BACKEND picks FerretDB's) started
+ * Temporal dev server and a MongoDB-compatible server started
  * in a temp folder — on tmpfs when there is one and no `--disk`, since the figures are about our
  * code, not this VM's disk flushes. Connects this process to the database; `stop` undoes it all.
  */
@@ -47,8 +52,7 @@ export async function startBenchServers(name: string): Promise<BenchServers> {
     let mongoUri = process.env.MONGODB_URI;
     let dbPid: number | undefined;
     if (!mongoUri) {
-      const backend = (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite';
-      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: name.replace(/-/g, '_'), backend, log: (line) => dbLog.push(line) });
+      const mongo = await startMongo({ dataDir: path.join(temp, 'mongo'), database: name.replace(/-/g, '_'), log: (line) => dbLog.push(line) });
       started.push(mongo);
       mongoUri = mongo.uri;
       dbPid = mongo.process.child.pid;
@@ -59,4 +63,26 @@ export async function startBenchServers(name: string): Promise<BenchServers> {
     await stop();
     throw err;
   }
+}
+
+/** Commands the database server has answered, by name (serverStatus `metrics.commands`: MongoDB and FerretDB alike). */
+export async function serverCommandCounts(): Promise<Map<string, number>> {
+  const status = await mongoose.connection.db!.admin().serverStatus();
+  const commands = (status.metrics?.commands ?? {}) as Record<string, { total?: number | { toNumber(): number } }>;
+  return new Map(Object.entries(commands).map(([name, c]) => [name, Number(c.total ?? 0)]));
+}
+
+/** Connection upkeep and our own measuring, not the work measured. */
+const UPKEEP = new Set(['serverStatus', 'hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'buildInfo', 'saslStart', 'saslContinue']);
+
+/** Per unit of work: the commands answered between two counts, in all and the main ones by name. */
+export function commandsPer(before: Map<string, number>, after: Map<string, number>, units: number) {
+  const per: Array<[string, number]> = [];
+  for (const [name, total] of after) {
+    const delta = total - (before.get(name) ?? 0);
+    if (delta > 0 && !UPKEEP.has(name)) per.push([name, delta / Math.max(1, units)]);
+  }
+  per.sort((a, b) => b[1] - a[1]);
+  const round = (n: number) => Number(n.toFixed(2));
+  return { total: round(per.reduce((sum, [, n]) => sum + n, 0)), byCommand: Object.fromEntries(per.map(([name, n]) => [name, round(n)])) };
 }

@@ -37,14 +37,14 @@ build() { # name module version
 
 # FerretDB embeds build/version/version.txt, which `go install` from the module proxy lacks (the
 # binary then panics at start). Build it from the module's own source with that file written, and
-# with one fix: its SQLite backend looks documents up by `_ferretdb_sjson->'$._id'` while their
-# unique _id index is on `_ferretdb_sjson->"_id"`; SQLite matches index expressions by their text,
-# so every find, update and delete by _id scanned the whole table (EXPLAIN QUERY PLAN: SCAN; an
-# update by _id took 226 ms among 20,000 documents). Written as `->'_id'` (the same JSON path) it
-# is a SEARCH USING INDEX. The cache key names the fix, so an unfixed build is never reused.
-FERRETDB_FIX=idindex
+# with our fixes applied: scripts/ferretdb/*.patch, in order, each saying what it fixes and why
+# (its `_id` index in use; MongoDB's single-document atomicity for updates and deletes). The cache
+# key names the fixes and a hash of the patches, so an unfixed or older build is never reused.
+FERRETDB_PATCHES="$(cd "$(dirname "$0")" && pwd)/ferretdb"
 build_ferretdb() {
-  local version=$FERRETDB_VERSION dir="$CACHE_DIR/ferretdb-$FERRETDB_VERSION-$FERRETDB_FIX"
+  local version=$FERRETDB_VERSION patches=("$FERRETDB_PATCHES"/*.patch)
+  local key; key=$(cat "${patches[@]}" | sha256sum | cut -c1-8)
+  local dir="$CACHE_DIR/ferretdb-$version-idindex-atomic-$key"
   if [ -x "$dir/ferretdb" ]; then echo "$dir/ferretdb"; return; fi
   need_go ferretdb "$version" "$dir"
   echo "building ferretdb $version from its module source (first time only, takes minutes)..." >&2
@@ -54,9 +54,12 @@ build_ferretdb() {
   local tmp; tmp=$(mktemp -d "$CACHE_DIR/.build-ferretdb.XXXXXX")
   cp -r "$src/." "$tmp/src"; chmod -R u+w "$tmp/src"
   echo "$version" > "$tmp/src/build/version/version.txt"
-  local metadata="$tmp/src/internal/backends/sqlite/metadata/metadata.go"
-  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$metadata"
-  grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$metadata" || { rm -rf "$tmp"; echo "error: could not apply the _id index fix to $metadata" >&2; exit 4; }
+  local patch
+  for patch in "${patches[@]}"; do
+    if ! (cd "$tmp/src" && patch --quiet --forward -p1 < "$patch" >&2); then
+      rm -rf "$tmp"; echo "error: could not apply $patch to ferretdb $version" >&2; exit 4
+    fi
+  done
   if ! (cd "$tmp/src" && CGO_ENABLED=0 go build -trimpath -o "$tmp/ferretdb" ./cmd/ferretdb >&2); then
     rm -rf "$tmp"; echo "error: building ferretdb $version failed (see above)" >&2; exit 4
   fi

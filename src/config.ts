@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTokenKeys } from './secrets/tokenCipher';
 
 const seconds = z.coerce.number().int().nonnegative();
 const boolish = z
@@ -92,6 +93,22 @@ export const configSchema = z.object({
   /** Public web chat: requests per client address and workspace within the window. */
   WEBCHAT_RATE_LIMIT: z.coerce.number().int().positive().default(60),
   WEBCHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /**
+   * Keys that encrypt workspaces' provider auth tokens at rest: "id:base64key[,id:base64key…]",
+   * 32-byte keys; the first seals, every one opens (rotation: README). Required in production;
+   * elsewhere a fixed development key is used.
+   */
+  PROVIDER_TOKEN_KEYS: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      try {
+        parseTokenKeys(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

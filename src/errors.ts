@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   idempotency_conflict: 409,
   payload_too_large: 413,
   recipient_opted_out: 422,
+  provider_credentials_invalid: 422,
   invalid_recipient: 422,
   destination_not_allowed: 422,
   rate_limited: 429,

@@ -14,6 +14,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', na
         '*.password',
         '*.secret',
         'config.TWILIO_AUTH_TOKEN',
+        'config.PROVIDER_TOKEN_KEYS',
         'config.SMTP_URL',
       ],
       censor: '[redacted]',

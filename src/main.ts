@@ -12,7 +12,7 @@ import { loadConfig, ConfigError, type Config } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { createProviderDirectory } from './provider/directory';
 import { ensureDemoWorkspace, ensureSharedPool, issueDemoKeys } from './seed';
-import { startMongo, startTemporal, type FerretBackend } from './infra/servers';
+import { startMongo, startTemporal } from './infra/servers';
 import { freePort, portOpen, startProcess, waitForPort, type Managed } from './infra/processes';
 import { dataDir, writeRuntime, type RuntimeInfo } from './infra/runtime';
 import { Supervisor, type Running } from './infra/supervisor';
@@ -87,7 +87,6 @@ async function main() {
           dataDir: path.join(data, 'db'),
           port: dbPort,
           database: 'sms_channel',
-          backend: (env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite',
           log: logFile('mongo'),
         }),
       );

@@ -8,7 +8,7 @@ import type { SmsProvider } from './provider/port';
 
 export const DEMO_WORKSPACE_ID = 'ws_demo';
 const POOL_NAME = 'sms-channel shared pool';
-const THROUGHPUT: Record<NumberType, number> = { local: 1, toll_free: 3, short_code: 100 };
+const THROUGHPUT: Record<NumberType, number> = { local: 1, toll_free: 3, short_code: 100, alphanumeric: 10 };
 
 /** The demo workspace, created on first use with the add-on on (so the quick start's curl works). */
 export async function ensureDemoWorkspace(): Promise<string> {

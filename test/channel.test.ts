@@ -112,6 +112,25 @@ describe('SMS channel settings', function () {
       assert.equal(on.body.enabled, true);
     });
 
+    it('then a save made from a revision that has moved on is refused with 409 and changes nothing', async () => {
+      const shown = await api('GET', `/v1/workspaces/${ws.id}/sms`, ws.admin);
+      const { revision } = shown.body;
+      const saved = await api('PATCH', `/v1/workspaces/${ws.id}/sms`, ws.admin, { enabled: false, revision });
+      assert.equal(saved.status, 200);
+      assert.equal(saved.body.revision, revision + 1);
+      for (const [method, body] of [
+        ['PATCH', { enabled: true, revision }],
+        ['PUT', { numberId: pool[1].id, revision }],
+      ] as const) {
+        const stale = await api(method, `/v1/workspaces/${ws.id}/sms`, ws.admin, body);
+        assert.equal(stale.status, 409, method);
+        assert.equal(stale.body.error.code, 'conflict');
+      }
+      const after = await api('GET', `/v1/workspaces/${ws.id}/sms`, ws.admin);
+      assert.deepEqual([after.body.revision, after.body.enabled, after.body.number.id], [revision + 1, false, pool[0].id]);
+      assert.equal((await api('PATCH', `/v1/workspaces/${ws.id}/sms`, ws.admin, { enabled: true, revision: revision + 1 })).status, 200);
+    });
+
     it('then an agent may read the settings but gets 403 forbidden on every change', async () => {
       assert.equal((await api('GET', `/v1/workspaces/${ws.id}/sms`, ws.agent)).status, 200);
       for (const [method, path, body] of [

@@ -195,7 +195,8 @@ describe('web console (headless Chromium)', function () {
       await dialog.getByRole('button', { name: 'Save' }).click();
       const error = dialog.locator('#configure-error');
       await error.waitFor();
-      assert.match(await error.innerText(), new RegExp(`\\${numbers[2].e164} is no longer available`));
+      // the console's own words for number_unavailable
+      assert.equal(await error.innerText(), 'This number is no longer available: another workspace took it. Choose another number.');
       await admin.keyboard.press('Escape');
       await admin.getByRole('dialog').waitFor({ state: 'detached' });
       // focus returns to the button that opened the dialog
@@ -480,6 +481,102 @@ describe('web console (headless Chromium)', function () {
     });
   });
 
+  describe('Settings → SMS → Your own senders', () => {
+    let ws: TestWorkspace;
+    let admin: Page;
+    const account = { accountSid: `AC${'d'.repeat(32)}`, authToken: 'own-account-token-1' };
+    let numberSid: string;
+    let e164: string;
+
+    before(async () => {
+      ws = await createTestWorkspace({ name: 'Bakaríið' });
+      const made = await call(stack.sandbox.url, 'POST', '/sandbox/accounts', { body: { ...account, readOnlyNumbers: true } });
+      assert.equal(made.status, 201);
+      e164 = `+1415${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+      const n = await call(stack.sandbox.url, 'POST', '/sandbox/numbers', { body: { accountSid: account.accountSid, phoneNumber: e164, type: 'local', smsUrl: 'https://old-crm.example.test/sms' } });
+      assert.equal(n.status, 201, JSON.stringify(n.body));
+      numberSid = n.body.sid;
+    });
+
+    it('when the admin adds a Twilio account with a wrong token, then the page says so in its words and nothing is saved; with the right one, its numbers show', async () => {
+      admin = await tab(ws.admin);
+      await admin.goto(`${stack.url}/app/#/settings/sms`);
+      await admin.getByRole('link', { name: 'Your own Twilio account and sender IDs →' }).click();
+      await admin.getByRole('heading', { name: 'Settings → SMS → Your own senders' }).waitFor();
+      // the navigation still marks Settings
+      assert.equal(await admin.getByRole('navigation', { name: 'Main' }).locator('[aria-current=page]').innerText(), 'Settings');
+      await admin.getByLabel('Account SID').fill(account.accountSid);
+      await admin.getByLabel('Auth token').fill('a-wrong-token-here');
+      await admin.getByRole('button', { name: 'Check and save' }).click();
+      await admin.locator('#account-error', { hasText: 'Twilio refused this Account SID and auth token.' }).waitFor();
+      assert.equal(await admin.getByLabel('Auth token').inputValue(), '', 'the token does not linger in the form');
+      assert.equal((await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin })).status, 404);
+
+      await admin.getByLabel('Auth token').fill(account.authToken);
+      await admin.getByRole('button', { name: 'Check and save' }).click();
+      await admin.locator('#account-saved').waitFor();
+      assert.equal(await admin.locator('#account-sid').innerText(), account.accountSid);
+      const item = admin.locator(`#account-number-${numberSid}`);
+      await item.waitFor();
+      assert.match(await item.innerText(), /Texts go to https:\/\/old-crm\.example\.test\/sms/);
+      assert.ok(!(await admin.content()).includes(account.authToken), 'the token is nowhere in the page');
+    });
+
+    it('when the account does not let us set the webhook, then Connect connects the number and shows the exact URL and steps', async () => {
+      await admin.locator(`#connect-${numberSid}`).click();
+      const manual = admin.locator('#manual-webhook');
+      await manual.waitFor();
+      assert.equal(await admin.locator('#manual-url').innerText(), `${stack.url}/webhooks/twilio/sms#${stack.config.INBOUND_WEBHOOK_RETRY}`);
+      assert.match(await manual.innerText(), new RegExp(`choose \\${e164}`));
+      await admin.locator(`#account-number-${numberSid} .badge`, { hasText: 'Connected' }).waitFor();
+      const channel = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin })).body;
+      assert.equal(channel.number.e164, e164);
+    });
+
+    it('when the admin registers a sender ID and connects it, then Settings and the composer say nobody can reply', async () => {
+      await admin.getByRole('textbox', { name: 'Sender ID' }).fill('BAKARI');
+      await admin.getByLabel('Country').fill('us');
+      await admin.getByRole('button', { name: 'Register' }).click();
+      await admin.locator('#sender-country-input + .field-error').waitFor();
+      await admin.getByLabel('Country').fill('is');
+      await admin.getByRole('button', { name: 'Register' }).click();
+      await admin.locator('.sender-id', { hasText: 'BAKARI' }).waitFor();
+      assert.match(await admin.locator('#no-replies').innerText(), /Replies are impossible/);
+
+      await admin.getByRole('link', { name: /Settings → SMS/ }).first().click();
+      await admin.getByRole('button', { name: 'Configure' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Configure SMS' });
+      const option = dialog.getByLabel('Number').locator('option', { hasText: 'BAKARI' });
+      await option.waitFor({ state: 'attached' });
+      assert.match(await option.innerText(), /alphanumeric sender ID \(IS\)/);
+      await dialog.getByLabel('Number').selectOption({ label: await option.innerText() });
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await admin.locator('#no-replies', { hasText: 'Replies are impossible: BAKARI is an alphanumeric sender ID' }).waitFor();
+
+      const agent = await tab(ws.agent);
+      await agent.goto(`${stack.url}/app/#/communication`);
+      await agent.getByRole('button', { name: 'New' }).click();
+      await agent.locator('#compose-no-replies', { hasText: 'Sent from BAKARI: recipients cannot reply' }).waitFor();
+      await agent.keyboard.press('Escape');
+    });
+
+    it('when the admin removes the account, then a confirmation comes first, and its number and sender ID leave with it', async () => {
+      await admin.goto(`${stack.url}/app/#/settings/sms/own`);
+      await admin.getByRole('button', { name: 'Remove account' }).click();
+      const dialog = admin.getByRole('dialog', { name: `Remove the account ${account.accountSid}?` });
+      await dialog.getByRole('button', { name: 'Keep the account' }).press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal((await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin })).status, 200);
+      await admin.getByRole('button', { name: 'Remove account' }).click();
+      await admin.getByRole('dialog').getByRole('button', { name: 'Remove account' }).click();
+      await admin.getByRole('button', { name: 'Check and save' }).waitFor();
+      const offered = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms/numbers`, { key: ws.admin })).body.data as { e164: string }[];
+      // BAKARI was registered on the workspace's own account (it had one): both go, and so does the connection
+      assert.ok(!offered.some((n) => n.e164 === e164 || n.e164 === 'BAKARI'), JSON.stringify(offered));
+      assert.equal((await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin })).body.status, 'disconnected');
+    });
+  });
+
   describe('every page', () => {
     const timings: Record<string, number> = {};
 
@@ -498,6 +595,7 @@ describe('web console (headless Chromium)', function () {
       const pages: { name: string; key: string; hash: string; ready: string; prepare?: (page: Page) => Promise<void> }[] = [
         { name: 'settings-sms', key: ws.admin, hash: 'settings/sms', ready: '#sms-status' },
         { name: 'billing', key: ws.admin, hash: 'billing', ready: '#addon-status' },
+        { name: 'settings-own-senders', key: ws.admin, hash: 'settings/sms/own', ready: '#sender-form' },
         {
           name: 'communication',
           key: ws.agent,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Contact, Conversation, Message, SmsChannel } from '../src/db/models';
+import { Contact, Conversation, Message, NumberHold, SmsChannel, ThreadHint } from '../src/db/models';
 import { signTwilioRequest } from '../src/sandbox';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack, type TestWorkspace } from './support/stack';
 import {
@@ -131,6 +131,34 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
       assert.equal(own.body.data.length, 1);
     });
 
+
+    it('then a hint left pointing at a closed thread (a close racing a reply) sends the next reply to a new thread, not the closed one', async () => {
+      const { ws: ws2, number: number2 } = await workspaceWithNumber();
+      const texter = randomE164('+1917');
+      await handsetSends(stack, { from: texter, to: number2.e164, body: 'first' });
+      const first = await onlyConversation(ws2);
+      const hintId = `${first.contact.id}:sms`;
+      const hint = await ThreadHint.findById(hintId).lean();
+      assert.equal(hint?.conversationId, first.id);
+      assert.equal((await call(stack.url, 'POST', `/v1/workspaces/${ws2.id}/conversations/${first.id}/close`, { key: ws2.agent })).status, 200);
+      assert.equal(await ThreadHint.findById(hintId).lean(), null, 'closing drops the hint');
+      // What a reply that found the thread open just before the close leaves behind.
+      await ThreadHint.create({ _id: hintId, conversationId: first.id });
+
+      await handsetSends(stack, { from: texter, to: number2.e164, body: 'second' });
+      const closed = await Conversation.findById(first.id).lean();
+      assert.equal(closed?.status, 'closed');
+      assert.equal(closed?.unreadCount, 1);
+      const open = await Conversation.find({ workspaceId: ws2.id, status: 'open' }).lean();
+      assert.equal(open.length, 1);
+      assert.equal(open[0].unreadCount, 1);
+      const moved = await Message.find({ workspaceId: ws2.id, body: 'second' }).lean();
+      assert.deepEqual(
+        moved.map((m) => m.conversationId),
+        [open[0]._id],
+      );
+      assert.equal((await ThreadHint.findById(hintId).lean())?.conversationId, open[0]._id);
+    });
     it('then another workspace sees none of it', async () => {
       const other = await createTestWorkspace();
       const list = await call(stack.url, 'GET', `/v1/workspaces/${other.id}/conversations`, { key: other.agent });
@@ -285,6 +313,23 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
       assert.equal(conversation.contact.address, customer);
       const [m] = (await get(ws, `/conversations/${conversation.id}/messages`)).body.data;
       assert.equal(m.to, old.e164);
+    });
+
+    it('then once the cool-down is over and another workspace takes the number, the very next reply goes to the new holder', async () => {
+      const { ws, number } = await workspaceWithNumber();
+      const customer = randomE164();
+      // The holder is looked up (and, while held, remembered) by the replies before the switch.
+      await handsetSends(stack, { from: customer, to: number.e164, body: 'to the first holder' });
+      await connectNumber(stack, ws, (await sharedNumber(stack)).id);
+      await handsetSends(stack, { from: customer, to: number.e164, body: 'during the cool-down' });
+      await NumberHold.updateOne({ _id: number.id }, { $set: { reservedUntil: new Date(Date.now() - 1000) } });
+      const next = await createTestWorkspace();
+      await connectNumber(stack, next, number.id);
+
+      await handsetSends(stack, { from: customer, to: number.e164, body: 'to the new holder' });
+      const bodies = async (w: TestWorkspace) => (await Message.find({ workspaceId: w.id, to: number.e164 }).lean()).map((m) => m.body).sort();
+      assert.deepEqual(await bodies(ws), ['during the cool-down', 'to the first holder']);
+      assert.deepEqual(await bodies(next), ['to the new holder']);
     });
   });
 

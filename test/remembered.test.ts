@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as setImmediatePromise, setTimeout as sleep } from 'node:timers/promises';
 import { remembered } from '../src/db/remembered';
 
 describe('Lookups remembered for a while in the process', () => {
@@ -28,5 +28,55 @@ describe('Lookups remembered for a while in the process', () => {
     exists = true;
     assert.equal(await lookup('k'), 'found');
     assert.equal(asks, 2);
+  });
+
+  it('then lookups of a key while it loads share the one load', async () => {
+    let asks = 0;
+    let release!: () => void;
+    const lookup = remembered(async (key) => {
+      asks++;
+      await new Promise<void>((r) => (release = r));
+      return key.toUpperCase();
+    }, { forMs: 60_000 });
+    const burst = Array.from({ length: 20 }, () => lookup('k'));
+    await setImmediatePromise();
+    release();
+    assert.deepEqual(new Set(await Promise.all(burst)), new Set(['K']));
+    assert.equal(asks, 1);
+  });
+
+  it('then a value keepIf refuses is answered but asked for again next time', async () => {
+    let state = 'reserved';
+    let asks = 0;
+    const lookup = remembered(async () => {
+      asks++;
+      return { state };
+    }, { forMs: 60_000, keepIf: (v) => v.state === 'held' });
+    assert.equal((await lookup('n'))?.state, 'reserved');
+    state = 'held';
+    assert.equal((await lookup('n'))?.state, 'held');
+    state = 'reserved';
+    assert.equal((await lookup('n'))?.state, 'held', 'a kept value is remembered');
+    assert.equal(asks, 2);
+  });
+
+  it('then a key forgotten, even while it loads, is read again by the next lookup', async () => {
+    let value = 'old';
+    let release!: () => void;
+    const lookup = remembered(async () => {
+      const read = value;
+      await new Promise<void>((r) => (release = r));
+      return read;
+    }, { forMs: 60_000 });
+    const inFlight = lookup('k');
+    await setImmediatePromise();
+    value = 'new';
+    lookup.forget('k');
+    release();
+    assert.equal(await inFlight, 'old');
+    const next = lookup('k');
+    await setImmediatePromise();
+    release();
+    assert.equal(await next, 'new');
   });
 });

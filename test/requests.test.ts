@@ -410,11 +410,11 @@ describe('Custom-number requests', function () {
       assert.equal((await reject(requestOfA, '')).status, 400);
     });
 
-    it('then an alphanumeric sender ID is accepted where allowed, and approving it answers 409 (not provisionable here)', async () => {
+    it('then an alphanumeric sender ID is accepted where allowed, and approving it answers 409 pointing at the sender-ID route', async () => {
       const request = await ask(b, { country: 'GB', type: 'alphanumeric', senderId: 'ACME Shop' });
       const res = await approve(request.id);
       assert.equal(res.status, 409);
-      assert.match(res.body.error.message, /by hand/);
+      assert.match(res.body.error.message, /POST \/v1\/workspaces\/\{ws\}\/sms\/sender-ids/);
       assert.equal((await reject(request.id, 'Register it with the carrier first')).status, 200);
     });
   });

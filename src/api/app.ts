@@ -10,6 +10,7 @@ import { docsPage } from './docs';
 import { apiLimits, failedAuthLimit } from './limits';
 import { methodNotAllowed } from './methods';
 import { readiness } from './readiness';
+import { ownSenderRoutes } from './routes/ownSenders';
 import { channelRoutes } from './routes/channel';
 import { messageRoutes } from './routes/messages';
 import { statusCallbackWebhook } from '../webhooks/status';
@@ -67,6 +68,7 @@ export function createApp(services: Services) {
 
   const router = express.Router();
   channelRoutes(router, services);
+  ownSenderRoutes(router, services);
   messageRoutes(router, services);
   statusCallbackWebhook(router, services);
   requestRoutes(router, services);

@@ -8,7 +8,7 @@ export const numberSchema = z
     id: z.string(),
     e164: z.string().openapi({ example: '+14155550123' }),
     kind: z.enum(['shared', 'custom', 'byo']),
-    type: z.enum(['local', 'toll_free', 'short_code']),
+    type: z.enum(['local', 'toll_free', 'short_code', 'alphanumeric']),
     country: z.string(),
     throughputPerSecond: z.number(),
   })

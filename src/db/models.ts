@@ -2,7 +2,8 @@ import mongoose, { Schema, type InferSchemaType } from 'mongoose';
 
 /*
  * Every write in this project is a single-document operation guarded by unique indexes, so it is
- * atomic on MongoDB and on FerretDB alike (neither transactions nor change streams are used).
+ * atomic on MongoDB and on FerretDB as scripts/tools.sh builds it (neither transactions nor change
+ * streams are used).
  * Optional unique keys are left absent rather than null: a missing field never collides.
  */
 
@@ -49,7 +50,8 @@ const apiKeySchema = new Schema(
 export const ApiKey = mongoose.model('ApiKey', apiKeySchema);
 
 export const NUMBER_KINDS = ['shared', 'custom', 'byo'] as const;
-export const NUMBER_TYPES = ['local', 'toll_free', 'short_code'] as const;
+/** `alphanumeric`: a registered sender ID (its `e164` holds the ID): sends, never receives. */
+export const NUMBER_TYPES = ['local', 'toll_free', 'short_code', 'alphanumeric'] as const;
 export type NumberKind = (typeof NUMBER_KINDS)[number];
 export type NumberType = (typeof NUMBER_TYPES)[number];
 
@@ -67,6 +69,8 @@ const phoneNumberSchema = new Schema(
     /** The workspace that owns a custom or bring-your-own number; absent for the shared pool. */
     ownerWorkspaceId: { type: String, index: true },
     friendlyName: { type: String },
+    /** A bring-your-own number's SmsUrl before we pointed it at us: put back when its account is removed. */
+    previousSmsUrl: { type: String },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },
   opts,
@@ -153,9 +157,8 @@ export const Contact = mongoose.model('Contact', contactSchema);
 
 /**
  * Where a contact's open conversation on a channel is (`_id` = `<contactId>:<channel>`): read by _id,
- * it spares a scan on FerretDB (which only uses an index for _id). A hint, checked on use; the
- * conversation's unique `openSlot` stays the guarantee. Kept apart from the contact so that writing
- * it can never overwrite an opt-out (FerretDB updates are read-then-replace).
+ * it spares a scan on FerretDB (which only uses an index for an _id equality). A hint, checked on
+ * use; the conversation's unique `openSlot` stays the guarantee.
  */
 const threadHintSchema = new Schema(
   {
@@ -398,8 +401,11 @@ const providerAccountSchema = new Schema(
   {
     _id: { type: String, required: true }, // the account SID
     workspaceId: { type: String, required: true, index: true },
-    authToken: { type: String, required: true },
+    /** The auth token, AES-256-GCM sealed (src/secrets/tokenCipher.ts); never stored or returned in clear. */
+    sealedToken: { type: String, required: true },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    /** When the token was last replaced. */
+    updatedAt: { type: Date },
   },
   opts,
 );

@@ -2,6 +2,7 @@ import { ScheduleAlreadyRunning, WorkflowFailedError, type Client } from '@tempo
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { loadChannel } from '../numbers/channel';
+import { PhoneNumber } from '../db/models';
 import { healthIds } from '../temporal/health';
 import type { WebhookCheck } from './webhooks';
 
@@ -44,6 +45,9 @@ export async function checkWebhooksNow(temporal: Client, config: Config, workspa
   const channel = await loadChannel(workspaceId);
   if (channel.status !== 'connected') {
     throw new AppError('channel_not_connected', 'No number is connected, so there is no webhook to check. Connect a number first.');
+  }
+  if (channel.numberId && (await PhoneNumber.findById(channel.numberId, { type: 1 }).lean())?.type === 'alphanumeric') {
+    throw new AppError('conflict', 'The channel sends from a sender ID, which receives nothing: there is no webhook to check.');
   }
   try {
     const result = (await temporal.workflow.execute('webhookCheckWorkflow', {

@@ -44,7 +44,8 @@ export async function checkWebhooks(deps: WebhookCheckDeps, workspaceId: string,
   const channel = await SmsChannel.findById(workspaceId, { status: 1, numberId: 1 }).lean();
   if (channel?.status !== 'connected' || !channel.numberId) return undefined;
   const number = await PhoneNumber.findById(channel.numberId).lean();
-  if (!number) return undefined;
+  // A sender ID receives nothing, so it has no webhook to check (it is not a number at the provider).
+  if (!number || number.type === 'alphanumeric') return undefined;
   const result = await diagnose(deps, number, now);
   // Only onto the number it was computed for: a switch meanwhile gets its own check.
   await SmsChannel.updateOne({ _id: workspaceId, numberId: number._id }, { $set: { webhook: { status: result.status, checkedAt: now, detail: result.detail } } });

@@ -2,7 +2,7 @@ import { AppError, notFound } from '../errors';
 import { Contact, Conversation, Message, type Channel, type MessageStatus } from '../db/models';
 import { afterCursor, decodeCursor, encodeCursor } from './cursor';
 import { isDuplicateKeyError } from '../db/errors';
-import { writeConversation } from './threads';
+import { dropHint, writeHint } from './threads';
 
 /*
  * The unified inbox: every channel's threads in one list. Every query carries the workspace id,
@@ -73,17 +73,15 @@ export async function listConversations(workspaceId: string, q: ConversationQuer
   };
 }
 
-/** By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field. */
 async function findConversation(workspaceId: string, id: string): Promise<ConversationRow> {
-  const c = await Conversation.findById(id).lean();
-  if (!c || c.workspaceId !== workspaceId) throw notFound('Conversation');
+  const c = await Conversation.findOne({ _id: id, workspaceId }).lean();
+  if (!c) throw notFound('Conversation');
   return c as ConversationRow;
 }
 
-/** Updates a conversation of the workspace by _id and shows the result. */
+/** Updates a conversation of the workspace and shows the result: one conditional write. */
 async function updateConversation(workspaceId: string, id: string, set: Record<string, unknown>): Promise<ConversationView> {
-  await findConversation(workspaceId, id);
-  const updated = await writeConversation(id, () => Conversation.findByIdAndUpdate(id, { $set: set }, { new: true }).lean());
+  const updated = await Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: set }, { new: true }).lean();
   if (!updated) throw notFound('Conversation');
   return (await withContacts(workspaceId, [updated as ConversationRow]))[0];
 }
@@ -165,14 +163,18 @@ export async function listMessages(workspaceId: string, conversationId: string, 
 export const markRead = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { unreadCount: 0 });
 
 /** Closing frees the contact's open slot: their next message opens a new thread. Closing twice is harmless. */
-export const closeConversation = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { status: 'closed', openSlot: id });
+export async function closeConversation(workspaceId: string, id: string): Promise<ConversationView> {
+  const closed = await updateConversation(workspaceId, id, { status: 'closed', openSlot: id });
+  await dropHint(closed.contact.id, closed.channel as Channel, id);
+  return closed;
+}
 
 /** Reopens a closed thread, unless another thread with the contact on this channel is open by now (409). */
 export async function reopenConversation(workspaceId: string, id: string): Promise<ConversationView> {
   const c = await findConversation(workspaceId, id);
   if (c.status === 'open') return (await withContacts(workspaceId, [c]))[0];
   try {
-    await writeConversation(id, () => Conversation.updateOne({ _id: id }, { $set: { status: 'open', openSlot: 'open' } }));
+    await Conversation.updateOne({ _id: id, workspaceId }, { $set: { status: 'open', openSlot: 'open' } });
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
     const open = await Conversation.findOne({ workspaceId, channel: c.channel, contactId: c.contactId, openSlot: 'open' }, { _id: 1 }).lean();
@@ -182,6 +184,7 @@ export async function reopenConversation(workspaceId: string, id: string): Promi
       { openConversationId: open?._id ?? null },
     );
   }
+  await writeHint(c.contactId, c.channel as Channel, id);
   return getConversation(workspaceId, id);
 }
 

@@ -1,6 +1,6 @@
 import { Message, type Channel } from '../db/models';
 import { newId } from '../db/ids';
-import { contactIdFor, findOrCreateContact, hintedThread, openThread, touchConversation } from './threads';
+import { contactIdFor, dropHint, findOrCreateContact, hintedThreadId, openThread, touchConversation } from './threads';
 import { isDuplicateKeyError, retryTransient } from '../db/errors';
 
 export interface IncomingMessage {
@@ -36,34 +36,36 @@ export async function receiveMessage(input: IncomingMessage, now = new Date()): 
   // A provider's message keeps an id made from its provider id: the unique _id is what dedupes a
   // repeated delivery (atomically, on FerretDB too), and finding it is a read by _id.
   const id = input.providerSid ? `msg_${input.providerSid}` : newId('msg');
-  // The usual message continues an open thread: found by reads by _id, the contact not even read.
+  // The usual message continues an open thread: three commands (the hint, the message, the
+  // thread's counters), the contact not even read.
   const contactId = contactIdFor(input.workspaceId, input.from);
-  let conversation: { _id: string } | undefined = await hintedThread(input.workspaceId, input.channel, contactId);
-  if (!conversation) {
+  let conversationId = await hintedThreadId(contactId, input.channel);
+  if (!conversationId) {
     // Before a thread is opened: a late retry of a message stored in a thread closed since must
     // not open a fresh, empty one.
     const stored = input.providerSid ? await storedMessage(id) : undefined;
     if (stored) return stored;
-    const contact = await findOrCreateContact(input.workspaceId, input.from);
-    conversation = await openThread(input.workspaceId, input.channel, contact, now);
+    conversationId = await newThread(input, now);
   }
   try {
-    await Message.create({
-      _id: id,
+    // The driver's insert: the fields come from input validated at the edge (the webhook's zod
+    // schema), and mongoose's document machinery cost more per message than the rest of the path.
+    await Message.collection.insertOne({
+      _id: id as never,
       workspaceId: input.workspaceId,
-      conversationId: conversation._id,
+      conversationId,
       channel: input.channel,
       direction: 'inbound',
       from: input.from,
       to: input.to,
       body: input.body,
       media: input.media ?? [],
-      segments: input.segments,
+      ...(input.segments !== undefined && { segments: input.segments }),
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
       ...(input.providerSid && { providerSid: input.providerSid }),
       idempotencyKey: input.providerSid ? `inbound:${input.providerSid}` : id,
-      senderNumberId: input.senderNumberId,
+      ...(input.senderNumberId && { senderNumberId: input.senderNumberId }),
       createdAt: now,
       updatedAt: now,
     });
@@ -75,9 +77,20 @@ export async function receiveMessage(input: IncomingMessage, now = new Date()): 
   }
   // Retried here, not by repeating the whole delivery: a repeat finds the message stored and would
   // skip this, losing one unread count.
-  const threadId = conversation._id;
-  await retryTransient(() => touchConversation(threadId, { at: now, preview: previewOf(input), inbound: true }));
-  return { messageId: id, conversationId: conversation._id, contactId, createdAt: now, duplicate: false };
+  const activity = { at: now, preview: previewOf(input), inbound: true };
+  for (let attempt = 1; !(await retryTransient(() => touchConversation(conversationId!, activity))); attempt++) {
+    // The hint named a thread closed since: the message moves to a new one.
+    if (attempt === 3) throw new Error(`no open thread could take message ${id}`);
+    await dropHint(contactId, input.channel, conversationId);
+    conversationId = await newThread(input, now);
+    await Message.updateOne({ _id: id }, { $set: { conversationId } });
+  }
+  return { messageId: id, conversationId, contactId, createdAt: now, duplicate: false };
+}
+
+async function newThread(input: IncomingMessage, now: Date): Promise<string> {
+  const contact = await findOrCreateContact(input.workspaceId, input.from);
+  return (await openThread(input.workspaceId, input.channel, contact, now))._id;
 }
 
 async function storedMessage(id: string): Promise<Received | undefined> {

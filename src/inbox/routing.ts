@@ -1,13 +1,5 @@
 import type { PhoneNumberDoc } from '../db/models';
-import { remembered } from '../db/remembered';
-import { workspaceHoldingNumber } from '../numbers/pool';
-
-/**
- * Who holds a shared number, remembered for 2 s: under a burst, one read instead of one per message.
- * The holder changes on connect (the number was free: nothing remembered, since only a holder is)
- * and at the end of a cool-down (days); until then disconnecting keeps replies with the workspace.
- */
-const holderOf = remembered(workspaceHoldingNumber, { forMs: 2_000 });
+import { holderOf } from '../numbers/pool';
 
 /**
  * The workspace that receives what is sent to one of our numbers: the owner of a custom or

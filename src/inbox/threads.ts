@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Contact, Conversation, ThreadHint, type Channel } from '../db/models';
 import { newId } from '../db/ids';
-import { serialWrite } from '../db/serialWrites';
 import { isDuplicateKeyError } from '../db/errors';
+import { remembered } from '../db/remembered';
 
 /**
  * A contact's id follows from its workspace and address (every contact is stored under it), so that
@@ -29,17 +29,23 @@ export async function findOrCreateContact(workspaceId: string, address: string) 
 type ThreadContact = { _id: string; address: string };
 
 /** The contact's open thread on the channel, or a new one when there is none (earlier, closed ones stay as history). */
-export async function threadFor(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()) {
-  return (await hintedThread(workspaceId, channel, contact._id)) ?? openThread(workspaceId, channel, contact, now);
+export async function threadFor(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()): Promise<{ _id: string }> {
+  const hinted = await hintedThreadId(contact._id, channel);
+  const open = hinted && (await Conversation.exists({ _id: hinted, status: 'open' }));
+  return open ? { _id: hinted } : openThread(workspaceId, channel, contact, now);
 }
 
-/** The contact's open thread on the channel, if its hint still points at one: reads by _id only. */
-export async function hintedThread(workspaceId: string, channel: Channel, contactId: string) {
-  const hint = await ThreadHint.findById(hintId(contactId, channel)).lean();
-  if (!hint) return undefined;
-  const conversation = await Conversation.findById(hint.conversationId).lean();
-  return conversation?.status === 'open' && conversation.workspaceId === workspaceId ? conversation : undefined;
-}
+/**
+ * The thread the contact's hint names on the channel (the contact's id names its workspace): read
+ * by _id, and remembered by this process for a minute. Closing a thread drops its hint and
+ * reopening writes it, but a hint can be stale (closed through another process, a close and a
+ * first message at once, a crash between two writes): whoever uses it checks that the thread is
+ * open, or writes to it on that condition (`touchConversation`) and, finding it closed, forgets
+ * the hint (`dropHint`).
+ */
+const hints = remembered(async (id) => (await ThreadHint.findById(id, { conversationId: 1 }).lean())?.conversationId, { forMs: 60_000 });
+
+export const hintedThreadId = (contactId: string, channel: Channel) => hints(hintId(contactId, channel));
 
 /**
  * Opens a thread, or finds the open one the hint missed. The insert comes first: the unique open
@@ -81,29 +87,31 @@ export async function openThread(workspaceId: string, channel: Channel, contact:
 
 const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}`;
 
-async function writeHint(contactId: string, channel: Channel, conversationId: string) {
+export async function writeHint(contactId: string, channel: Channel, conversationId: string) {
   const _id = hintId(contactId, channel);
-  try {
-    await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
-  } catch (err) {
-    // Two upserts at once on FerretDB: both name the one open thread, so the other write stands.
-    if (!isDuplicateKeyError(err)) throw err;
-  }
+  await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
+  hints.forget(_id);
 }
 
-/** Moves the thread's activity forward for a new message; inbound messages count as unread. */
-export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }) {
-  await writeConversation(conversationId, () =>
-    Conversation.updateOne(
-      { _id: conversationId },
-      {
-        $max: { lastMessageAt: message.at },
-        $set: { lastMessagePreview: message.preview.slice(0, 140) },
-        ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
-      },
-    ),
+/** A thread closed: its contact's next message must not continue it. */
+export async function dropHint(contactId: string, channel: Channel, conversationId: string) {
+  const _id = hintId(contactId, channel);
+  await ThreadHint.deleteOne({ _id, conversationId });
+  hints.forget(_id);
+}
+
+/**
+ * Moves the thread's activity forward for a new message; inbound messages count as unread. False
+ * when the thread is closed (nothing is changed): the message belongs in a new one.
+ */
+export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }): Promise<boolean> {
+  const touched = await Conversation.updateOne(
+    { _id: conversationId, status: 'open' },
+    {
+      $max: { lastMessageAt: message.at },
+      $set: { lastMessagePreview: message.preview.slice(0, 140) },
+      ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
+    },
   );
+  return touched.matchedCount === 1;
 }
-
-/** Every update of a conversation goes through here: unread counts must not lose an increment. */
-export const writeConversation = <T>(conversationId: string, write: () => Promise<T>) => serialWrite(`conversation:${conversationId}`, write);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startProcess, waitForPort, type Managed } from './processes';
@@ -67,26 +67,18 @@ export async function startTemporal(options: {
 
 export interface MongoServer extends RunningServer {
   uri: string;
-  engine: 'mongod' | 'ferretdb-sqlite' | 'ferretdb-postgresql';
+  engine: 'mongod' | 'ferretdb';
 }
-
-export type FerretBackend = 'sqlite' | 'postgresql' | 'auto';
 
 const SQLITE_POOL_SIZE = 16;
 
 /**
- * A local MongoDB-compatible server: mongod when it is on PATH, else FerretDB — on SQLite (no other
- * service), or on Debian's PostgreSQL. FerretDB on SQLite answers lookups by `_id` from the index
- * (with the fix scripts/tools.sh builds in) but scans for any other field; PostgreSQL's indexes
- * serve those too. `auto` takes PostgreSQL when its server binaries are installed.
+ * A local MongoDB-compatible server: mongod when it is on PATH, else FerretDB on SQLite (no other
+ * service), built by scripts/tools.sh with MongoDB's single-document atomicity for updates and its
+ * `_id` index in use. (FerretDB's PostgreSQL backend loses concurrent updates the same way, is 5–10×
+ * slower by `_id` and stalled under bursts: it is not offered.)
  */
-export async function startMongo(options: {
-  dataDir: string;
-  port?: number;
-  database: string;
-  backend?: FerretBackend;
-  log?: (line: string) => void;
-}): Promise<MongoServer> {
+export async function startMongo(options: { dataDir: string; port?: number; database: string; log?: (line: string) => void }): Promise<MongoServer> {
   const port = options.port ?? (await freePort());
   mkdirSync(options.dataDir, { recursive: true });
   const mongod = await onPath('mongod');
@@ -98,96 +90,29 @@ export async function startMongo(options: {
     return { process: proc, engine: 'mongod', uri: `mongodb://127.0.0.1:${port}/${options.database}`, stop: () => proc.stop() };
   }
 
-  const backend = options.backend ?? 'sqlite';
-  const pgBin = backend === 'sqlite' ? undefined : postgresBinDir();
-  if (backend === 'postgresql' && !pgBin) {
-    throw new Error('FERRETDB_BACKEND=postgresql, but no PostgreSQL server is installed (apt-get install postgresql)');
-  }
-  const postgres = pgBin ? await startPostgres(pgBin, path.join(options.dataDir, 'postgresql'), options.log) : undefined;
-  const handlerArgs = postgres
-    ? ['--handler=postgresql', `--postgresql-url=${postgres.url}`]
-    : ['--handler=sqlite', `--sqlite-url=file:${mkdirp(path.join(options.dataDir, 'sqlite'))}/`];
+  const sqliteDir = path.join(options.dataDir, 'sqlite');
+  mkdirSync(sqliteDir, { recursive: true });
   const proc = startProcess(
     'ferretdb',
     await toolPath('ferretdb'),
-    [...handlerArgs, `--listen-addr=127.0.0.1:${port}`, `--state-dir=${options.dataDir}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'],
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${sqliteDir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${options.dataDir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=error',
+    ],
     { onOutput: options.log },
   );
   await waitForPort('127.0.0.1', port, { process: proc, timeoutMs: 30_000 });
   return {
     process: proc,
-    engine: postgres ? 'ferretdb-postgresql' : 'ferretdb-sqlite',
+    engine: 'ferretdb',
     // SQLite takes one writer at a time and makes the others sleep and retry: fewer connections
     // queue in the driver instead (measured at 100 webhooks/s: p99 1.5 s with 16, 4.3 s with 100).
-    uri: `mongodb://127.0.0.1:${port}/${options.database}${postgres ? '' : `?maxPoolSize=${SQLITE_POOL_SIZE}`}`,
-    async stop() {
-      await proc.stop();
-      await postgres?.stop();
-    },
+    uri: `mongodb://127.0.0.1:${port}/${options.database}?maxPoolSize=${SQLITE_POOL_SIZE}`,
+    stop: () => proc.stop(),
   };
-}
-
-const mkdirp = (dir: string) => {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
-
-/** Debian's PostgreSQL server binaries, newest version first; undefined when none is installed. */
-function postgresBinDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((v) => existsSync(path.join(root, v, 'bin', 'postgres')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions.length ? path.join(root, versions[0], 'bin') : undefined;
-}
-
-/**
- * A private PostgreSQL cluster in dataDir for FerretDB. PostgreSQL refuses to run as root, so as
- * root it runs as the `postgres` user (setpriv execs in place: signals reach the server itself).
- */
-async function startPostgres(bin: string, dataDir: string, log?: (line: string) => void) {
-  const asRoot = process.getuid?.() === 0;
-  const asUser = (command: string, args: string[]) =>
-    asRoot ? { command: 'setpriv', args: ['--reuid=postgres', '--regid=postgres', '--init-groups', command, ...args] } : { command, args };
-  mkdirSync(dataDir, { recursive: true });
-  if (asRoot) {
-    const { uid, gid } = userIds('postgres');
-    chownSync(dataDir, uid, gid);
-    // The folders above must be traversable by that user (mkdtemp makes them 0700).
-    for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      const mode = statSync(dir).mode;
-      if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o011);
-    }
-  }
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const init = asUser(path.join(bin, 'initdb'), ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-    await run(init.command, init.args);
-  }
-  const port = await freePort();
-  // FerretDB opens a PostgreSQL connection per busy client connection: bursts need more than 100.
-  const server = asUser(path.join(bin, 'postgres'), [
-    '-D', dataDir, '-p', String(port), '-k', dataDir,
-    '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'max_connections=400',
-    '-c', 'synchronous_commit=off',
-  ]);
-  const proc = startProcess('postgresql', server.command, server.args, { onOutput: log });
-  await waitForPort('127.0.0.1', port, { process: proc, timeoutMs: 30_000 });
-  const create = asUser(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'ferretdb']);
-  await run(create.command, create.args).catch((err: { stderr?: string }) => {
-    if (!/already exists/.test(err.stderr ?? '')) throw err;
-  });
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/ferretdb`,
-    // SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for clients).
-    stop: () => proc.stop('SIGINT'),
-  };
-}
-
-function userIds(user: string): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
-  if (!line) throw new Error(`no ${user} user on this machine`);
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
 }

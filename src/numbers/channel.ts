@@ -34,9 +34,17 @@ type ChannelDoc = {
 
 const NOT_CONFIGURED: ChannelDoc = { status: 'not_configured', enabled: true, revision: 0 };
 
-export async function loadChannel(workspaceId: string): Promise<ChannelDoc> {
-  return ((await SmsChannel.findById(workspaceId).lean()) as ChannelDoc | null) ?? NOT_CONFIGURED;
+/**
+ * The channel's settings. With `revision` (the one the admin's page showed), a change computed from
+ * settings that have moved on since is refused instead of silently overwriting someone else's.
+ */
+export async function loadChannel(workspaceId: string, revision?: number): Promise<ChannelDoc> {
+  const channel = ((await SmsChannel.findById(workspaceId).lean()) as ChannelDoc | null) ?? NOT_CONFIGURED;
+  if (revision !== undefined && revision !== channel.revision) throw changedMeanwhile();
+  return channel;
 }
+
+const changedMeanwhile = () => new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
 
 /** The settings page: status, number, add-on and webhook health. */
 export async function getChannelView(workspaceId: string) {
@@ -55,6 +63,7 @@ export async function getChannelView(workspaceId: string) {
       detail: channel.webhook?.detail ?? null,
     },
     lastInboundAt: channel.lastInboundAt?.toISOString() ?? null,
+    revision: channel.revision,
   };
 }
 
@@ -86,15 +95,15 @@ export interface ChannelDeps {
  */
 export async function connectNumber(
   deps: ChannelDeps,
-  input: { workspaceId: string; numberId: string; enabled?: boolean; actor: Actor },
+  input: { workspaceId: string; numberId: string; enabled?: boolean; revision?: number; actor: Actor },
 ) {
   const { workspaceId, numberId, actor } = input;
   const number = await PhoneNumber.findById(numberId).lean();
   if (!number || (number.kind !== 'shared' && number.ownerWorkspaceId !== workspaceId)) throw notFound('Number');
-  const before = await loadChannel(workspaceId);
+  const before = await loadChannel(workspaceId, input.revision);
   const enabled = input.enabled ?? before.enabled;
   if (before.status === 'connected' && before.numberId === numberId) {
-    if (enabled !== before.enabled) return setEnabled(workspaceId, enabled, actor);
+    if (enabled !== before.enabled) return setEnabled(workspaceId, enabled, actor, before.revision);
     return getChannelView(workspaceId);
   }
 
@@ -115,7 +124,7 @@ export async function connectNumber(
   });
   if (!updated) {
     if (number.kind === 'shared') await dropHold(numberId, workspaceId);
-    throw new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
+    throw changedMeanwhile();
   }
   if (before.numberId && before.numberId !== numberId) await leaveNumber(deps, workspaceId, before.numberId, now);
   await recordAudit({
@@ -129,15 +138,13 @@ export async function connectNumber(
 }
 
 /** The Enabled switch: off keeps the number and stops sending. */
-export async function setEnabled(workspaceId: string, enabled: boolean, actor: Actor) {
-  const before = await loadChannel(workspaceId);
+export async function setEnabled(workspaceId: string, enabled: boolean, actor: Actor, revision?: number) {
+  const before = await loadChannel(workspaceId, revision);
   if (before.status === 'not_configured') {
     throw new AppError('channel_not_connected', 'Connect a number first (Configure → Number → Save), then turn sending on or off.');
   }
   if (before.enabled !== enabled) {
-    if (!(await writeChannel(workspaceId, before.revision, { enabled }))) {
-      throw new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
-    }
+    if (!(await writeChannel(workspaceId, before.revision, { enabled }))) throw changedMeanwhile();
     await recordAudit({ workspaceId, actor, action: enabled ? 'sms.enabled' : 'sms.disabled', before: snapshot(before), after: { ...snapshot(before), enabled } });
   }
   return getChannelView(workspaceId);
@@ -149,9 +156,7 @@ export async function disconnect(deps: ChannelDeps, workspaceId: string, actor: 
   if (before.status !== 'connected' || !before.numberId) {
     throw new AppError('channel_not_connected', 'No number is connected, so there is nothing to disconnect.');
   }
-  if (!(await writeChannel(workspaceId, before.revision, { status: 'disconnected', numberId: undefined, e164: undefined }))) {
-    throw new AppError('conflict', 'The SMS settings were changed at the same time by someone else. Reload and try again.');
-  }
+  if (!(await writeChannel(workspaceId, before.revision, { status: 'disconnected', numberId: undefined, e164: undefined }))) throw changedMeanwhile();
   await leaveNumber(deps, workspaceId, before.numberId, new Date());
   await recordAudit({ workspaceId, actor, action: 'sms.disconnected', before: snapshot(before), after: { status: 'disconnected', enabled: before.enabled, numberId: null } });
   return getChannelView(workspaceId);

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { ProviderAccount } from '../db/models';
+import { tokenCipherOf, type TokenCipher } from '../secrets/tokenCipher';
 import { createProvider } from './index';
 import type { SmsProvider } from './port';
 
@@ -12,6 +13,10 @@ export interface ProviderHandle {
 /** Finds the provider client for an account: the platform's, or a workspace's own (bring-your-own numbers). */
 export interface ProviderDirectory {
   platform: ProviderHandle;
+  /** Seals and opens workspaces' auth tokens (they are stored encrypted). */
+  tokens: TokenCipher;
+  /** A client for credentials not stored yet: checking a workspace's account before saving it. */
+  connect(accountSid: string, authToken: string): ProviderHandle;
   forAccount(accountSid: string): Promise<ProviderHandle | undefined>;
 }
 
@@ -21,18 +26,21 @@ export function createProviderDirectory(config: Config): ProviderDirectory {
     authToken,
   });
   const platform = connect(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN);
-  const cache = new Map<string, ProviderHandle>();
+  const tokens = tokenCipherOf(config);
+  const cache = new Map<string, { sealed: string; handle: ProviderHandle }>();
   return {
     platform,
+    tokens,
+    connect,
     async forAccount(accountSid) {
       if (accountSid === platform.provider.accountSid) return platform;
       const account = await ProviderAccount.findById(accountSid).lean();
       if (!account) return undefined;
       const cached = cache.get(accountSid);
-      // A rotated token replaces the cached client.
-      if (cached && cached.authToken === account.authToken) return cached;
-      const handle = connect(accountSid, account.authToken);
-      cache.set(accountSid, handle);
+      // A token replaced by its workspace (or resealed under a new key) replaces the cached client.
+      if (cached && cached.sealed === account.sealedToken) return cached.handle;
+      const handle = connect(accountSid, tokens.open(accountSid, account.sealedToken));
+      cache.set(accountSid, { sealed: account.sealedToken, handle });
       return handle;
     },
   };

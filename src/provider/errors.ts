@@ -40,6 +40,7 @@ const SENTENCES: Record<number, string> = {
   21604: 'The message has no recipient number.',
   21606: 'The sending number cannot send text messages from this account.',
   21610: 'The recipient replied STOP; they must text START before you can message them again.',
+  21612: 'The sender cannot send to this country (carriers there refuse alphanumeric sender IDs); send from a number instead.',
   21614: "The recipient's number is a landline or otherwise cannot receive text messages.",
   21617: 'The message is longer than 1,600 characters; shorten it.',
   30001: "The sending number's queue was full (too many messages waiting); the message was dropped.",

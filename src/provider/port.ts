@@ -96,6 +96,13 @@ export interface NumberPatch {
   friendlyName?: string;
 }
 
+/** An alphanumeric sender ID registered on the account (Twilio: an AlphaSender of a Messaging Service). */
+export interface SenderIdRegistration {
+  sid: string;
+  senderId: string;
+  serviceSid: string;
+}
+
 export interface SignedRequest {
   authToken: string;
   signature: string;
@@ -120,6 +127,10 @@ export interface SmsProvider {
   searchNumbers(input: SearchNumbersInput): Promise<AvailableNumber[]>;
   buyNumber(input: BuyNumberInput): Promise<ProviderNumber>;
   findNumbers(input: { phoneNumber?: string; friendlyName?: string }): Promise<ProviderNumber[]>;
+  /** Every number of the account (up to 1,000); also how an account's credentials are checked. */
+  listNumbers(): Promise<ProviderNumber[]>;
+  /** Idempotent: a sender ID the account already has is returned as it is. */
+  registerSenderId(senderId: string): Promise<SenderIdRegistration>;
   updateNumber(sid: string, patch: NumberPatch): Promise<ProviderNumber>;
   /** Idempotent: a number already released is fine. */
   releaseNumber(sid: string): Promise<void>;

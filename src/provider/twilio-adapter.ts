@@ -12,6 +12,7 @@ import type {
   ProviderNumber,
   SearchNumbersInput,
   SendInput,
+  SenderIdRegistration,
   SentMessage,
   SignedRequest,
   SmsProvider,
@@ -22,6 +23,8 @@ type MessageInstance = Awaited<ReturnType<twilio.Twilio['messages']['create']>>;
 type NumberInstance = Awaited<ReturnType<twilio.Twilio['incomingPhoneNumbers']['create']>>;
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** The Messaging Service that holds the account's sender IDs registered by us. */
+const SENDER_ID_SERVICE = 'sms-channel sender IDs';
 /** `…/Messages/SM….json`, `…/IncomingPhoneNumbers/PN….json`: a POST there updates, so repeating it is harmless. */
 const EXISTING_RESOURCE = /\/[A-Z]{2}[0-9a-f]{32}\.json$/;
 
@@ -213,6 +216,23 @@ export class TwilioProvider implements SmsProvider {
         limit: 50,
       });
       return list.map(toNumber);
+    });
+  }
+
+  listNumbers(): Promise<ProviderNumber[]> {
+    return call(async () => (await this.client.incomingPhoneNumbers.list({ limit: 1000 })).map(toNumber));
+  }
+
+  registerSenderId(senderId: string): Promise<SenderIdRegistration> {
+    return call(async () => {
+      // Sender IDs live on a Messaging Service; ours is found by name, so a retry never makes a second.
+      const services = await this.client.messaging.v1.services.list({ limit: 1000 });
+      const service =
+        services.find((s) => s.friendlyName === SENDER_ID_SERVICE) ?? (await this.client.messaging.v1.services.create({ friendlyName: SENDER_ID_SERVICE }));
+      const senders = this.client.messaging.v1.services(service.sid).alphaSenders;
+      const existing = (await senders.list({ limit: 1000 })).find((a) => a.alphaSender === senderId);
+      const sender = existing ?? (await senders.create({ alphaSender: senderId }));
+      return { sid: sender.sid, senderId: sender.alphaSender, serviceSid: service.sid };
     });
   }
 

@@ -57,7 +57,7 @@ export const FAILURE_DECIDED = 'RequestAlreadyDecided';
 export const FAILURE_NOT_PROVISIONABLE = 'RequestNotProvisionable';
 
 export const NOT_PROVISIONABLE_MESSAGE =
-  'Alphanumeric sender IDs are registered with the carriers by hand and cannot be provisioned by this service yet; reject the request with a note, or provision it outside the platform.';
+  "Alphanumeric sender IDs are not provisioned through requests: the workspace's admin registers one under Settings → SMS → Sender IDs (POST /v1/workspaces/{ws}/sms/sender-ids). Reject the request with a note saying so.";
 
 /** The workflow's input. Durations are inputs (seconds) so tests run days in moments on the real server. */
 export interface NumberRequestInput {

@@ -43,8 +43,8 @@ export class Accounts {
 const unauthenticated = () => new TwilioApiError(401, 20003, 'Authenticate');
 
 /**
- * Basic auth as Twilio does it: the user is the account SID in the path, the password its token.
- * Puts the account on `res.locals.account`.
+ * Basic auth as Twilio does it: the user is the account SID (the one in the path, for the
+ * 2010-04-01 API; the v1 APIs have none), the password its token. Puts the account on `res.locals.account`.
  */
 export function requireAccount(accounts: Accounts): RequestHandler {
   return (req, res, next) => {
@@ -55,7 +55,7 @@ export function requireAccount(accounts: Accounts): RequestHandler {
     const colon = decoded.indexOf(':');
     const sid = decoded.slice(0, colon);
     const account = accounts.get(sid);
-    if (colon < 0 || !account || account.authToken !== decoded.slice(colon + 1) || req.params.AccountSid !== sid) {
+    if (colon < 0 || !account || account.authToken !== decoded.slice(colon + 1) || (req.params.AccountSid !== undefined && req.params.AccountSid !== sid)) {
       return next(unauthenticated());
     }
     res.locals.account = account;

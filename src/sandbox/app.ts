@@ -5,6 +5,7 @@ import { createCarrier, type Carrier, type CarrierOptions } from './carrier';
 import { controlErrorHandler, controlRouter, notFoundHandler } from './control';
 import { messagesRouter } from './rest/messages';
 import { numbersRouter } from './rest/numbers';
+import { servicesRouter } from './rest/services';
 import { twilioErrorHandler } from './rest/errors';
 
 export type SandboxOptions = CarrierOptions;
@@ -27,6 +28,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   account.use(messagesRouter(carrier));
   account.use(numbersRouter(carrier));
   app.use('/2010-04-01/Accounts/:AccountSid', account, twilioErrorHandler);
+  app.use('/v1/Services', requireAccount(carrier.accounts), express.urlencoded({ extended: false, limit: '64kb' }), servicesRouter(carrier), twilioErrorHandler);
 
   app.use('/sandbox', controlRouter(carrier), controlErrorHandler);
   app.use(notFoundHandler);

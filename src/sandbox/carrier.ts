@@ -4,6 +4,7 @@ import { Faults } from './faults';
 import { Handsets } from './handsets';
 import { Network, type NetworkConfig } from './network';
 import { Numbers, type NewNumber } from './numbers';
+import { SenderIds } from './senders';
 import { MessageStore } from './store';
 import type { Account, NumberType } from './types';
 
@@ -12,7 +13,7 @@ export interface CarrierOptions {
   accounts?: Account[];
   /** Numbers owned from the start; accountSid defaults to the first account. */
   numbers?: Array<Omit<NewNumber, 'accountSid'> & { accountSid?: string }>;
-  /** Segments per second by number type (defaults: local 1, toll_free 3, short_code 100). */
+  /** Segments per second by number type (defaults: local 1, toll_free 3, short_code 100, alphanumeric 10). */
   throughput?: Partial<Record<NumberType, number>>;
   maxQueueSeconds?: number;
   delaysMs?: Partial<NetworkConfig['delaysMs']>;
@@ -22,17 +23,21 @@ export interface CarrierOptions {
   landlinePrefixes?: string[];
   /** To-number prefix → 30xxx code the message ends `undelivered` with. */
   deliveryFailures?: Record<string, number>;
+  /** To-number prefixes of countries where sender IDs may not send (21612); default: +1 (US, Canada). */
+  alphaBlockedPrefixes?: string[];
   /** Called after each status callback attempt (for logs). */
   onCallback?: CallbackLog;
 }
 
 export const DEFAULTS = {
-  throughput: { local: 1, toll_free: 3, short_code: 100 } satisfies Record<NumberType, number>,
+  // alphanumeric: 10/s (unverified; Twilio does not publish one figure for sender IDs)
+  throughput: { local: 1, toll_free: 3, short_code: 100, alphanumeric: 10 } satisfies Record<NumberType, number>,
   /** About ten hours of segments, as Twilio queues. */
   maxQueueSeconds: 36000,
   delaysMs: { sent: 20, delivered: 30 },
   invalidPrefixes: ['+1555000'],
   landlinePrefixes: ['+15550100'],
+  alphaBlockedPrefixes: ['+1'],
   deliveryFailures: { '+15550103': 30003, '+15550104': 30004, '+15550105': 30005, '+15550106': 30006, '+15550107': 30007 } as Record<string, number>,
 };
 
@@ -42,6 +47,7 @@ export type Carrier = ReturnType<typeof createCarrier>;
 export function createCarrier(options: CarrierOptions = {}) {
   const accounts = new Accounts(options.accounts ?? []);
   const numbers = new Numbers();
+  const senders = new SenderIds();
   const store = new MessageStore();
   const faults = new Faults();
   const callbacks = new StatusCallbacks(accounts, faults, options.onCallback ?? (() => {}));
@@ -52,6 +58,7 @@ export function createCarrier(options: CarrierOptions = {}) {
     invalidPrefixes: options.invalidPrefixes ?? DEFAULTS.invalidPrefixes,
     landlinePrefixes: options.landlinePrefixes ?? DEFAULTS.landlinePrefixes,
     deliveryFailures: options.deliveryFailures ?? DEFAULTS.deliveryFailures,
+    alphaBlockedPrefixes: options.alphaBlockedPrefixes ?? DEFAULTS.alphaBlockedPrefixes,
   };
   const handsets: Handsets = new Handsets({ accounts, numbers, store, faults, network: () => network });
   const network = new Network(config, numbers, faults, callbacks, (msg) => handsets.receive(msg));
@@ -61,6 +68,7 @@ export function createCarrier(options: CarrierOptions = {}) {
     config,
     accounts,
     numbers,
+    senders,
     store,
     faults,
     network,

@@ -55,6 +55,7 @@ const seedNumberSchema = z.object({
 const accountSchema = z.object({
   accountSid: z.string().regex(/^AC[0-9a-zA-Z]{32}$/).optional(),
   authToken: z.string().min(8).optional(),
+  readOnlyNumbers: z.boolean().optional(),
 });
 
 const messagesQuery = z.object({
@@ -171,6 +172,7 @@ export function controlRouter(carrier: Carrier): Router {
     const account = {
       accountSid: input.accountSid ?? newSid('AC'),
       authToken: input.authToken ?? randomBytes(16).toString('hex'),
+      ...(input.readOnlyNumbers && { readOnlyNumbers: true }),
     };
     res.status(201).json(accounts.add(account));
   });

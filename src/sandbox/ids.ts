@@ -6,7 +6,7 @@ let pool = randomBytes(BLOCK);
 let offset = 0;
 
 /** Twilio-style ids: a two-letter prefix and 32 hex digits (SM… messages, PN… numbers). */
-export function newSid(prefix: 'SM' | 'PN' | 'AC'): string {
+export function newSid(prefix: 'SM' | 'PN' | 'AC' | 'MG' | 'AI'): string {
   if (offset === BLOCK) {
     pool = randomBytes(BLOCK);
     offset = 0;

@@ -1,6 +1,7 @@
 /** The carrier's own records. Field names are ours; the REST layer renders Twilio's shapes. */
 
-export type NumberType = 'local' | 'toll_free' | 'short_code';
+/** `alphanumeric`: a registered sender ID, which sends (paced like a number) and never receives. */
+export type NumberType = 'local' | 'toll_free' | 'short_code' | 'alphanumeric';
 
 export type Direction = 'outbound-api' | 'outbound-reply' | 'inbound';
 
@@ -16,6 +17,8 @@ export type MessageStatus =
 export interface Account {
   accountSid: string;
   authToken: string;
+  /** Its numbers' settings cannot be changed through the API (20403), as with a restricted key: the SmsUrl is set by hand. */
+  readOnlyNumbers?: boolean;
 }
 
 export interface OwnedNumber {

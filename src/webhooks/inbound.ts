@@ -68,11 +68,13 @@ function readForm(body: unknown): InboundText {
   };
 }
 
-const twiml = (reply?: string) => {
+const twiml = (reply: string) => {
   const response = new twilio.twiml.MessagingResponse();
-  if (reply) response.message(reply);
+  response.message(reply);
   return response.toString();
 };
+/** The usual answer, built once. */
+const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
 
 /**
  * POST /webhooks/twilio/sms: the provider delivers a text sent to one of our numbers. The
@@ -105,6 +107,7 @@ export function inboundSmsWebhook(router: Router, services: Services): void {
       // Never stored in any workspace; the sender's number and text stay out of the log too.
       req.log.warn({ to: text.to, messageSid: text.sid, outcome: result.outcome }, 'inbound message to a number nobody holds');
     }
-    res.type('text/xml').send(twiml('reply' in result ? result.reply : undefined));
+    const reply = 'reply' in result ? result.reply : undefined;
+    res.type('text/xml').send(reply ? twiml(reply) : EMPTY_TWIML);
   });
 }

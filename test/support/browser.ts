@@ -32,15 +32,18 @@ export interface TrackedPage {
   errors: string[];
 }
 
-/** Headless Chromium with a fresh profile in a temp folder, removed on close. */
-export async function launchBrowser(): Promise<TestBrowser> {
+/**
+ * Headless Chromium with a fresh profile in a temp folder, removed on close. `locale` is what the
+ * browser asks for (navigator.languages, Accept-Language): the console picks its language from it.
+ */
+export async function launchBrowser(options: { locale?: string } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'console-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
+    locale: options.locale ?? 'en-US',
     timezoneId: 'UTC',
   });
   context.setDefaultTimeout(15_000);
@@ -63,10 +66,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
   };
 }
 
-/** Signs in through the form, as a person does, and waits for the navigation of the key's role. */
+/**
+ * Signs in through the form, as a person does, and waits for the navigation of the key's role.
+ * Finds the form's parts by id, so that it works in every language of the console.
+ */
 export async function signIn(page: Page, baseUrl: string, key: string): Promise<void> {
   await page.goto(`${baseUrl}/app/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.locator('#api-key').fill(key);
+  await page.locator('form.signin button[type=submit]').click();
+  await page.locator('#who-role').waitFor();
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { startMongo, startTemporal, type FerretBackend, type RunningServer } from '../../src/infra/servers';
+import { startMongo, startTemporal, type RunningServer } from '../../src/infra/servers';
 import { connectDatabase, disconnectDatabase } from '../../src/db/connect';
 
 /*
@@ -12,11 +12,6 @@ import { connectDatabase, disconnectDatabase } from '../../src/db/connect';
  * set, point the suite at servers you run yourself (e.g. a real mongod) and nothing is started.
  */
 const started: RunningServer[] = [];
-/**
- * FerretDB on SQLite unless FERRETDB_BACKEND says otherwise. (On PostgreSQL, lookups are indexed,
- * but FerretDB 1.24 stalls there under the 200-concurrent-webhooks test: see the README.)
- */
-const ferretBackend = () => (process.env.FERRETDB_BACKEND as FerretBackend | undefined) ?? 'sqlite';
 let tempDir: string | undefined;
 
 export async function mochaGlobalSetup() {
@@ -24,7 +19,7 @@ export async function mochaGlobalSetup() {
   tempDir = mkdtempSync(path.join(tmpdir(), 'sms-channel-test-'));
   const [temporal, mongo] = await Promise.all([
     process.env.TEMPORAL_ADDRESS ? undefined : startTemporal({ uiPort: null }),
-    process.env.MONGODB_URI ? undefined : startMongo({ dataDir: path.join(tempDir, 'mongo'), database: 'sms_test', backend: ferretBackend() }),
+    process.env.MONGODB_URI ? undefined : startMongo({ dataDir: path.join(tempDir, 'mongo'), database: 'sms_test' }),
   ]);
   if (temporal) {
     started.push(temporal);

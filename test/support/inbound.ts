@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { tokenCipherOf } from '../../src/secrets/tokenCipher';
 import { PhoneNumber, ProviderAccount } from '../../src/db/models';
 import { newId } from '../../src/db/ids';
 import { signTwilioRequest } from '../../src/sandbox';
@@ -61,7 +62,7 @@ export async function byoNumber(
   const { e164, sid } = await numberAtCarrier(stack, { ...options, accountSid: account.accountSid });
   await ProviderAccount.updateOne(
     { _id: account.accountSid },
-    { $set: { workspaceId, authToken: options.storedToken ?? account.authToken }, $setOnInsert: { createdAt: new Date() } },
+    { $set: { workspaceId, sealedToken: tokenCipherOf(stack.config).seal(account.accountSid, options.storedToken ?? account.authToken) }, $setOnInsert: { createdAt: new Date() } },
     { upsert: true },
   );
   const doc = await PhoneNumber.create({
@@ -106,11 +107,12 @@ export function inboundForm(input: { sid: string; accountSid: string; from: stri
 }
 
 /** Posts a webhook form ourselves (a provider retry, a replay or a forgery), signed with `token` unless null. */
-export async function postWebhook(stack: Stack, form: Record<string, string>, token: string | null, options: { url?: string } = {}) {
+/** `url` is the URL signed (the public one by default); `api` the API process that receives it (the stack's by default). */
+export async function postWebhook(stack: Stack, form: Record<string, string>, token: string | null, options: { url?: string; api?: string } = {}) {
   const url = options.url ?? smsUrlOf(stack);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (token !== null) headers['x-twilio-signature'] = signTwilioRequest(token, url, form);
-  const res = await fetch(`${stack.url}/webhooks/twilio/sms`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+  const res = await fetch(`${options.api ?? stack.url}/webhooks/twilio/sms`, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 

@@ -17,6 +17,8 @@ export const PLATFORM_ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 
 export interface Stack {
   url: string;
   config: Config;
+  /** The environment the configuration was read from (what another process of the platform needs). */
+  env: Record<string, string>;
   temporal: Client;
   /** The sandbox carrier the platform talks to (the real twilio client, over HTTP). */
   sandbox: RunningSandbox;
@@ -45,8 +47,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await Promise.all(Object.values(mongoose.models).map((m) => m.syncIndexes()));
   // The port is chosen first so that the public URL (webhooks, signatures) is known to every part.
   const apiPort = await freePort();
-  const config = loadConfig({
-    ...process.env,
+  const env = {
+    ...(process.env as Record<string, string>),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     API_PORT: String(apiPort),
@@ -59,13 +61,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Each test file's schedule would outlive it on the suite's Temporal; the tests of it turn it on.
     INBOUND_RECONCILE_INTERVAL_SECONDS: '0',
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
   const { worker, connection } = await createWorker(config);
   const running = worker.run();
   let api: Awaited<ReturnType<typeof startApi>> | undefined = await startApi(config);
   return {
     url: api.url,
     config,
+    env,
     /** The running API's client (a restarted API has a new one). */
     get temporal() {
       if (!api) throw new Error('the API is stopped');

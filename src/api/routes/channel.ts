@@ -8,7 +8,7 @@ import { listAudit } from '../../audit/record';
 import { defineRoute } from '../route';
 import { listOf, numberSchema, wsParams } from '../schemas';
 
-const channelSchema = z
+export const channelSchema = z
   .object({
     workspaceId: z.string(),
     status: z.enum(['not_configured', 'connected', 'disconnected']),
@@ -17,8 +17,12 @@ const channelSchema = z
     addon: z.object({ active: z.boolean() }),
     webhook: z.object({ status: z.string(), checkedAt: z.string().nullable(), detail: z.string().nullable() }),
     lastInboundAt: z.string().nullable(),
+    revision: z.number().int().min(0).openapi({ description: 'Changes with every saved change; send it back to refuse a save over changes made meanwhile (409).' }),
   })
   .openapi('SmsChannel');
+
+/** The settings' revision the change was made from (optional: without it the change applies over any). */
+const revisionField = z.number().int().min(0).optional();
 
 const actorOf = (p: { keyId: string; role: string }) => ({ keyId: p.keyId, role: p.role });
 
@@ -53,13 +57,13 @@ export function channelRoutes(router: Router, services: Services): void {
       tags,
       roles: ['admin'],
       params: wsParams,
-      body: z.object({ numberId: z.string().min(1).max(64), enabled: z.boolean().optional() }).strict(),
+      body: z.object({ numberId: z.string().min(1).max(64), enabled: z.boolean().optional(), revision: revisionField }).strict(),
       response: channelSchema,
       errors: [402, 404, 409],
     },
     async ({ params, body, principal }) => {
       await requireSmsAddon(params.ws);
-      return connectNumber(deps, { workspaceId: params.ws, numberId: body.numberId, enabled: body.enabled, actor: actorOf(principal) });
+      return connectNumber(deps, { workspaceId: params.ws, numberId: body.numberId, enabled: body.enabled, revision: body.revision, actor: actorOf(principal) });
     },
   );
 
@@ -72,13 +76,13 @@ export function channelRoutes(router: Router, services: Services): void {
       tags,
       roles: ['admin'],
       params: wsParams,
-      body: z.object({ enabled: z.boolean() }).strict(),
+      body: z.object({ enabled: z.boolean(), revision: revisionField }).strict(),
       response: channelSchema,
       errors: [402, 404, 409],
     },
     async ({ params, body, principal }) => {
       await requireSmsAddon(params.ws);
-      return setEnabled(params.ws, body.enabled, actorOf(principal));
+      return setEnabled(params.ws, body.enabled, actorOf(principal), body.revision);
     },
   );
 

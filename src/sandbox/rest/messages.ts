@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Carrier } from '../carrier';
 import { buildMessage, MAX_VALIDITY_SECONDS } from '../message';
-import type { Account, SandboxMessage } from '../types';
+import type { Account, NumberType, SandboxMessage } from '../types';
 import { notFound, TwilioApiError } from './errors';
 import { delay, pageSize, str, strs } from './params';
 import { page, renderMessage } from './render';
@@ -12,6 +12,21 @@ const MAX_BODY_CHARS = 1600;
 const CONTENT_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', mp4: 'video/mp4', pdf: 'application/pdf' };
 const contentTypeOf = (url: string) => CONTENT_TYPES[/\.([a-z0-9]+)(?:[?#]|$)/i.exec(url)?.[1]?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
+/** The sending number of the account, or a sender ID it registered (only towards countries that allow them). */
+function senderOf(carrier: Carrier, account: Account, from: string, to: string): { type: NumberType } {
+  if (!E164.test(from) && carrier.senders.isRegistered(account.accountSid, from)) {
+    if (carrier.config.alphaBlockedPrefixes.some((p) => to.startsWith(p))) {
+      throw new TwilioApiError(400, 21612, `The 'To' phone number ${to} is not currently reachable using the 'From' sender ID ${from} via SMS.`);
+    }
+    return { type: 'alphanumeric' };
+  }
+  const sender = carrier.numbers.byPhoneNumber(from);
+  if (!sender || sender.accountSid !== account.accountSid) {
+    throw new TwilioApiError(400, 21606, "The 'From' phone number provided is not a valid message-capable phone number for this destination.");
+  }
+  return sender;
+}
+
 /** Request-time checks, in Twilio's order; each failure is Twilio's code and wording. */
 function checkSend(carrier: Carrier, account: Account, to: string | undefined, from: string | undefined, body: string, media: string[]) {
   const { config, numbers, handsets } = carrier;
@@ -21,10 +36,7 @@ function checkSend(carrier: Carrier, account: Account, to: string | undefined, f
   if (!E164.test(to) || config.invalidPrefixes.some((p) => to.startsWith(p))) {
     throw new TwilioApiError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
   }
-  const sender = numbers.byPhoneNumber(from);
-  if (!sender || sender.accountSid !== account.accountSid) {
-    throw new TwilioApiError(400, 21606, "The 'From' phone number provided is not a valid message-capable phone number for this destination.");
-  }
+  const sender = senderOf(carrier, account, from, to);
   if (config.landlinePrefixes.some((p) => to.startsWith(p))) {
     throw new TwilioApiError(400, 21614, `'To' number ${to} is not a mobile number`);
   }

@@ -99,7 +99,9 @@ export function numbersRouter(carrier: Carrier): Router {
   });
 
   router.post('/IncomingPhoneNumbers/:Sid.json', (req, res) => {
-    const n = owned(res.locals.account, String(req.params.Sid));
+    const account = res.locals.account as Account;
+    const n = owned(account, String(req.params.Sid));
+    if (account.readOnlyNumbers) throw new TwilioApiError(403, 20403, 'Permission denied: this account may not change phone number settings through the API');
     const b = (req.body ?? {}) as Record<string, unknown>;
     const patch: NumberPatch = {};
     if (str(b.SmsUrl) !== undefined) patch.smsUrl = str(b.SmsUrl)!;

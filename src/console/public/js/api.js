@@ -1,5 +1,7 @@
 // The console's only way to the API: same origin, the key from sessionStorage as a Bearer token
-// (never in a URL), and the API's error contract turned into an ApiError carrying its sentence.
+// (never in a URL), and the API's error contract turned into an ApiError. The API's sentences are
+// English and its codes are the contract: a person reads the console's own words for the code.
+import { t, has } from './i18n.js';
 
 const KEY_NAME = 'console.apiKey';
 
@@ -14,15 +16,16 @@ export const session = {
 };
 
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
-    super(message);
+  constructor(status, code, details) {
+    // details fill the words' placeholders where the API gives them (e.g. invalid_recipient's `to`)
+    super(has(`error.${code}`) ? t(`error.${code}`, details) : t('error.unknown', { status }));
     this.status = status;
     this.code = code;
     this.details = details;
   }
 }
 
-/** Calls the API; resolves with the JSON body, or rejects with an ApiError whose message is for a person. */
+/** Calls the API; resolves with the JSON body, or rejects with an ApiError whose message is for a person, in their language. */
 export async function api(method, path, body, headers = {}) {
   const init = { method, headers: { accept: 'application/json', ...headers } };
   if (session.key) init.headers.authorization = `Bearer ${session.key}`;
@@ -34,18 +37,13 @@ export async function api(method, path, body, headers = {}) {
   try {
     res = await fetch(path, init);
   } catch {
-    throw new ApiError(0, 'network', 'The console could not reach the server. Check your connection and try again.');
+    throw new ApiError(0, 'network');
   }
   if (res.status === 204) return undefined;
   const data = await res.json().catch(() => undefined);
   if (!res.ok) {
     const error = data && data.error;
-    throw new ApiError(
-      res.status,
-      (error && error.code) || `http_${res.status}`,
-      (error && error.message) || `The server answered ${res.status} without an explanation. Try again.`,
-      error && error.details,
-    );
+    throw new ApiError(res.status, (error && error.code) || `http_${res.status}`, error && error.details);
   }
   return data;
 }

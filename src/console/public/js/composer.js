@@ -1,5 +1,6 @@
 import { h, uid } from './dom.js';
 import { countSegments } from './segments.js';
+import { t } from './i18n.js';
 
 /** The message box with its live count of characters, segments and encoding. */
 export function messageBox({ id, label, rows = 4 }) {
@@ -8,7 +9,11 @@ export function messageBox({ id, label, rows = 4 }) {
   const count = h('p', { class: 'count', id: countId, 'aria-live': 'polite' });
   const update = () => {
     const c = countSegments(textarea.value);
-    count.textContent = `${c.characters} character${c.characters === 1 ? '' : 's'} · ${c.segments} segment${c.segments === 1 ? '' : 's'} · ${c.encoding}`;
+    count.textContent = t('composer.count', {
+      characters: t('composer.characters', { count: c.characters }),
+      segments: t('composer.segments', { count: c.segments }),
+      encoding: c.encoding,
+    });
     count.dataset.segments = String(c.segments);
     count.dataset.encoding = c.encoding;
   };

@@ -1,5 +1,6 @@
 // Tiny DOM helpers. Text always goes in as textContent, never as HTML: nothing a customer texts
 // can become markup.
+import { t, has, formatTime } from './i18n.js';
 
 /** h('button', { class: 'primary', onclick: fn }, 'Save') */
 export function h(tag, attrs = {}, ...children) {
@@ -43,7 +44,8 @@ export function showError(slot, error) {
 
 /**
  * Shows an API error next to what caused it: the field named in a validation error's details when
- * the form has one, else the form's own error slot.
+ * the form has one, else the form's own error slot. The field's complaint is the console's own
+ * words for that field (the API's are English).
  */
 export function showFormError(form, slot, error) {
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -57,15 +59,14 @@ export function showFormError(form, slot, error) {
     const id = uid('field-error');
     field.setAttribute('aria-invalid', 'true');
     field.setAttribute('aria-describedby', id);
-    field.insertAdjacentElement('afterend', h('p', { class: 'error field-error', id, role: 'alert' }, issue.message));
+    const words = has(`field.${issue.path}`) ? t(`field.${issue.path}`) : t('field.other');
+    field.insertAdjacentElement('afterend', h('p', { class: 'error field-error', id, role: 'alert' }, words));
     placed = true;
   }
   showError(slot, error);
-  if (placed) slot.textContent = 'Please correct the highlighted field.';
+  if (placed) slot.textContent = t('error.fixFields');
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-export const formatTime = (iso) => (iso ? timeFormat.format(new Date(iso)) : '');
 export const timeEl = (iso) => h('time', { datetime: iso }, formatTime(iso));
 
 /** Disables a button while its action runs, so a double click never sends twice. */

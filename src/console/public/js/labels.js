@@ -1,57 +1,30 @@
-// Words a person reads for the API's enums.
+// Words a person reads for the API's enums, from the catalogue of the chosen language.
+import { t, has } from './i18n.js';
 
 /** The channel's state as the settings page names it; "Disabled" is a connected channel with sending off. */
 export function channelStatus(channel) {
-  if (channel.status === 'connected') return channel.enabled ? { key: 'connected', label: 'Connected' } : { key: 'disabled', label: 'Disabled' };
-  if (channel.status === 'disconnected') return { key: 'disconnected', label: 'Disconnected' };
-  return { key: 'not_configured', label: 'Not configured' };
+  const key = channel.status === 'connected' ? (channel.enabled ? 'connected' : 'disabled') : channel.status === 'disconnected' ? 'disconnected' : 'not_configured';
+  return { key, label: t(`channelStatus.${key}`) };
 }
 
-const KINDS = { shared: 'Shared number', custom: 'Your custom number', byo: 'Your own number' };
-const TYPES = { local: 'local', toll_free: 'toll-free', short_code: 'short code', alphanumeric: 'alphanumeric sender ID' };
+export const typeLabel = (type) => t(`numberType.${type}`);
+export const numberLabel = (n) => t('number.label', { e164: n.e164, kind: t(`numberKind.${n.kind}`), type: typeLabel(n.type), country: n.country });
+export const requestStatus = (status) => t(`requestStatus.${status}`);
+export const messageStatus = (status) => t(`messageStatus.${status}`);
 
-export const numberLabel = (n) => `${n.e164} · ${KINDS[n.kind] ?? n.kind}, ${TYPES[n.type] ?? n.type} (${n.country})`;
-export const typeLabel = (t) => TYPES[t] ?? t;
-
-export const REQUEST_STATUS = {
-  pending_approval: 'Waiting for approval',
-  provisioning: 'Provisioning',
-  completed: 'Completed',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  expired: 'Expired',
-  failed: 'Failed',
-};
-
-export const MESSAGE_STATUS = {
-  accepted: 'Accepted',
-  queued: 'Queued',
-  sending: 'Sending',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  undelivered: 'Not delivered',
-  failed: 'Failed',
-  expired: 'Expired',
-  received: 'Received',
-  read: 'Read',
-  canceled: 'Canceled',
-};
 export const FINAL_MESSAGE_STATUSES = new Set(['delivered', 'undelivered', 'failed', 'expired', 'received', 'read', 'canceled']);
 
-/** Each channel's icon and name; SMS is the 💬 speech balloon the product uses. */
-export const CHANNELS = {
-  sms: { icon: '💬', label: 'SMS' },
-  webchat: { icon: '🌐', label: 'Web chat' },
-  whatsapp: { icon: '🟢', label: 'WhatsApp' },
-  messenger: { icon: '🔵', label: 'Messenger' },
-  instagram: { icon: '📷', label: 'Instagram' },
-};
-export const channelOf = (c) => CHANNELS[c] ?? { icon: '✉️', label: c };
+/** Each channel's icon; SMS is the 💬 speech balloon the product uses. */
+const ICONS = { sms: '💬', webchat: '🌐', whatsapp: '🟢', messenger: '🔵', instagram: '📷' };
+export const channelOf = (c) => ({ icon: ICONS[c] ?? '✉️', label: t(`channel.${c}`) });
 
-/** Why a message did not arrive, in words: the API's sentence first, then the bare code. */
+/**
+ * Why a message did not arrive, in words: the console's own sentence for the provider's error code
+ * (the API's sentence is English), followed by the code for support.
+ */
 export function failureReason(m) {
-  const sentence = (m.error && m.error.message) || m.errorMessage || m.reason;
   const code = (m.error && m.error.code) || m.errorCode;
-  if (sentence) return code ? `${sentence} (code ${code})` : sentence;
-  return code ? `The carrier reported error ${code}.` : 'The carrier gave no reason.';
+  if (!code) return t('carrier.none');
+  if (!has(`carrier.${code}`)) return t('carrier.other', { code: String(code) });
+  return t('carrier.withCode', { sentence: t(`carrier.${code}`), code: String(code) });
 }

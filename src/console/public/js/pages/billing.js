@@ -1,14 +1,15 @@
 // Billing (admin): the Text Messages add-on, which every SMS feature stands behind.
 import { api, wsPath } from '../api.js';
 import { h, replace, errorSlot, showError, busy } from '../dom.js';
+import { t } from '../i18n.js';
 
 export async function render({ main, me }) {
   const slot = errorSlot('billing-error');
   const card = h('section', { class: 'card', 'aria-labelledby': 'addon-title' });
-  replace(main, h('h1', {}, 'Billing'), card);
+  replace(main, h('h1', {}, t('billing.title')), card);
 
   function draw(active) {
-    const toggle = h('button', { type: 'button', class: active ? '' : 'primary', id: 'addon-toggle' }, active ? 'Turn off' : 'Turn on');
+    const toggle = h('button', { type: 'button', class: active ? '' : 'primary', id: 'addon-toggle' }, active ? t('billing.turnOff') : t('billing.turnOn'));
     toggle.addEventListener('click', async () => {
       showError(slot, null);
       try {
@@ -21,16 +22,16 @@ export async function render({ main, me }) {
     });
     replace(
       card,
-      h('h2', { id: 'addon-title' }, 'Add-ons'),
+      h('h2', { id: 'addon-title' }, t('billing.addons')),
       h(
         'div',
         { class: 'addon' },
-        h('div', {}, h('strong', {}, 'Text Messages'), h('p', { class: 'help' }, 'Send and receive SMS from a shared or custom number, in Chat beside your other channels.')),
-        h('span', { class: `badge ${active ? 'status-connected' : 'status-not_configured'}`, id: 'addon-status' }, active ? 'Active' : 'Not active'),
+        h('div', {}, h('strong', {}, t('billing.textMessages')), h('p', { class: 'help' }, t('billing.textMessagesHelp'))),
+        h('span', { class: `badge ${active ? 'status-connected' : 'status-not_configured'}`, id: 'addon-status' }, active ? t('billing.active') : t('billing.notActive')),
         toggle,
       ),
       slot,
-      active ? h('p', {}, h('a', { href: '#/settings/sms' }, 'Set up Text Messages in Settings →')) : null,
+      active ? h('p', {}, h('a', { href: '#/settings/sms' }, t('billing.setUp'))) : null,
     );
   }
 

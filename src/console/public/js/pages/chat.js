@@ -3,21 +3,22 @@
 // brings new inbound messages in without a reload.
 import { api, wsPath } from '../api.js';
 import { h, replace, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
-import { MESSAGE_STATUS, channelOf, failureReason } from '../labels.js';
+import { messageStatus, channelOf, failureReason } from '../labels.js';
+import { t, formatNumber } from '../i18n.js';
 import { messageBox, newIdempotencyKey } from '../composer.js';
 import { poller } from '../poll.js';
 
-const contactOf = (c) => (c.contact && (c.contact.name || c.contact.address)) || c.contactAddress || 'Unknown contact';
+const contactOf = (c) => (c.contact && (c.contact.name || c.contact.address)) || c.contactAddress || t('chat.unknownContact');
 const addressOf = (c) => (c.contact && c.contact.address) || c.contactAddress;
 
 export async function render({ main, me, params }) {
   const selectedId = params[0];
   const listError = errorSlot('threads-error');
-  const threads = h('ul', { class: 'plain threads', id: 'threads', 'aria-label': 'Conversations' });
-  const pane = h('section', { class: 'thread', id: 'thread', 'aria-label': 'Conversation' });
+  const threads = h('ul', { class: 'plain threads', id: 'threads', 'aria-label': t('chat.conversations') });
+  const pane = h('section', { class: 'thread', id: 'thread', 'aria-label': t('chat.conversation') });
   replace(
     main,
-    h('h1', {}, 'Chat'),
+    h('h1', {}, t('chat.title')),
     h('div', { class: `chat ${selectedId ? 'has-thread' : ''}` }, h('div', { class: 'thread-list' }, listError, threads), pane),
   );
 
@@ -31,7 +32,7 @@ export async function render({ main, me, params }) {
     lastList = signature;
     replace(
       threads,
-      data.length === 0 ? h('li', { class: 'muted' }, 'No conversations yet. Texts to your number show up here.') : null,
+      data.length === 0 ? h('li', { class: 'muted' }, t('chat.empty')) : null,
       data.map((c) => {
         const channel = channelOf(c.channel);
         const unread = c.unreadCount ?? 0;
@@ -49,7 +50,7 @@ export async function render({ main, me, params }) {
             },
             h('span', { class: 'channel-icon', role: 'img', 'aria-label': channel.label, title: channel.label }, channel.icon),
             h('span', { class: 'who' }, contactOf(c)),
-            unread > 0 ? h('span', { class: 'unread', 'aria-label': `${unread} unread` }, String(unread)) : null,
+            unread > 0 ? h('span', { class: 'unread', 'aria-label': t('chat.unread', { count: unread }) }, formatNumber(unread)) : null,
             c.lastMessageAt ? timeEl(c.lastMessageAt) : null,
             h('span', { class: 'preview' }, c.lastMessagePreview ?? ''),
           ),
@@ -59,7 +60,7 @@ export async function render({ main, me, params }) {
   }
 
   let lastThread = '';
-  const history = h('ol', { class: 'plain history', id: 'history', 'aria-live': 'polite', 'aria-label': 'Messages, oldest first' });
+  const history = h('ol', { class: 'plain history', id: 'history', 'aria-live': 'polite', 'aria-label': t('chat.history') });
   async function refreshThread() {
     const { data } = await api('GET', wsPath(me, `/conversations/${encodeURIComponent(selectedId)}/messages`));
     const signature = JSON.stringify(data);
@@ -77,7 +78,7 @@ export async function render({ main, me, params }) {
             'div',
             { class: 'meta' },
             timeEl(m.createdAt),
-            m.direction === 'outbound' ? [' · ', h('span', { class: `status msg-${m.status}`, 'data-role': 'status' }, MESSAGE_STATUS[m.status] ?? m.status)] : null,
+            m.direction === 'outbound' ? [' · ', h('span', { class: `status msg-${m.status}`, 'data-role': 'status' }, messageStatus(m.status))] : null,
           ),
           failed ? h('p', { class: 'error reason' }, failureReason(m)) : null,
         );
@@ -103,10 +104,18 @@ export async function render({ main, me, params }) {
   function drawThread() {
     const channel = channelOf(conversation?.channel);
     const slot = errorSlot('reply-error');
-    const box = messageBox({ id: 'reply-body', label: 'Reply', rows: 3 });
-    const send = h('button', { type: 'submit', class: 'primary', id: 'reply-send' }, 'Send');
+    const box = messageBox({ id: 'reply-body', label: t('chat.reply'), rows: 3 });
+    const send = h('button', { type: 'submit', class: 'primary', id: 'reply-send' }, t('chat.send'));
     let idempotencyKey = newIdempotencyKey();
     const form = h('form', { class: 'reply', novalidate: true }, box.nodes, slot, h('div', { class: 'actions' }, send));
+    if (conversation?.channel === 'sms') {
+      // an SMS reply leaves from the channel's sender: when that is a sender ID, this is the customer's last word
+      api('GET', wsPath(me, '/sms'))
+        .then((sms) => {
+          if (sms.status === 'connected' && sms.number?.type === 'alphanumeric') box.count.after(h('p', { class: 'notice', id: 'reply-no-replies' }, t('comm.noReplies', { sender: sms.number.e164 })));
+        })
+        .catch(() => undefined);
+    }
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       showFormError(form, slot, null);
@@ -126,7 +135,7 @@ export async function render({ main, me, params }) {
       h(
         'header',
         { class: 'thread-head' },
-        h('a', { href: '#/chat', class: 'back' }, '← All conversations'),
+        h('a', { href: '#/chat', class: 'back' }, t('chat.back')),
         h('h2', { id: 'thread-title' }, h('span', { class: 'channel-icon', role: 'img', 'aria-label': channel.label }, channel.icon), ' ', conversation ? contactOf(conversation) : ''),
       ),
       history,
@@ -141,14 +150,14 @@ export async function render({ main, me, params }) {
   }
   if (selectedId) {
     if (!conversation) {
-      replace(pane, h('p', { class: 'error', role: 'alert' }, 'This conversation was not found.'));
+      replace(pane, h('p', { class: 'error', role: 'alert' }, t('chat.notFound')));
     } else {
       drawThread();
       await refreshThread().catch((err) => showError(document.getElementById('reply-error'), err));
       await markRead();
     }
   } else {
-    replace(pane, h('p', { class: 'muted empty-thread' }, 'Choose a conversation.'));
+    replace(pane, h('p', { class: 'muted empty-thread' }, t('chat.choose')));
   }
 
   return poller(async () => {

@@ -2,7 +2,8 @@
 // with a live count, Send, then the message's status as it moves and the reason when it fails.
 import { api, wsPath } from '../api.js';
 import { h, replace, errorSlot, showFormError, busy, openDialog, timeEl } from '../dom.js';
-import { MESSAGE_STATUS, FINAL_MESSAGE_STATUSES, failureReason } from '../labels.js';
+import { messageStatus, FINAL_MESSAGE_STATUSES, failureReason } from '../labels.js';
+import { t } from '../i18n.js';
 import { messageBox, newIdempotencyKey } from '../composer.js';
 import { poller } from '../poll.js';
 
@@ -10,29 +11,34 @@ import { poller } from '../poll.js';
 const sent = [];
 
 export async function render({ main, me }) {
-  const newButton = h('button', { type: 'button', class: 'new', id: 'new-message', 'aria-haspopup': 'dialog' }, '+ New');
+  // What the messages are sent from (a sender ID cannot be replied to, and the composer says so).
+  // Not awaited: the page draws at once, and a quick switch to another page cannot be overtaken by it.
+  const sender = api('GET', wsPath(me, '/sms'))
+    .then((channel) => (channel.status === 'connected' ? channel.number : null))
+    .catch(() => null);
+  const newButton = h('button', { type: 'button', class: 'new', id: 'new-message', 'aria-haspopup': 'dialog' }, t('comm.new'));
   const list = h('ul', { class: 'plain sent-list', id: 'sent-messages', 'aria-live': 'polite' });
   replace(
     main,
-    h('div', { class: 'page-head' }, h('h1', {}, 'Communication'), newButton),
-    h('section', { class: 'card', 'aria-labelledby': 'sent-title' }, h('h2', { id: 'sent-title' }, 'Sent from here'), list),
+    h('div', { class: 'page-head' }, h('h1', {}, t('comm.title')), newButton),
+    h('section', { class: 'card', 'aria-labelledby': 'sent-title' }, h('h2', { id: 'sent-title' }, t('comm.sentTitle')), list),
   );
   newButton.addEventListener('click', () => openComposer(newButton));
 
   function draw() {
     replace(
       list,
-      sent.length === 0 ? h('li', { class: 'muted' }, 'Nothing yet. Press New to write a text message.') : null,
+      sent.length === 0 ? h('li', { class: 'muted' }, t('comm.empty')) : null,
       sent.map((m) => {
         const failed = ['failed', 'undelivered', 'expired'].includes(m.status);
         return h(
           'li',
           { class: 'sent', id: `msg-${m.id}`, dataset: { status: m.status } },
-          h('div', {}, h('strong', {}, `To ${m.to}`), ' · ', timeEl(m.createdAt), ' · ', `${m.segments ?? '?'} segment${m.segments === 1 ? '' : 's'}, ${m.encoding ?? ''}`),
+          h('div', {}, h('strong', {}, t('comm.to', { to: m.to })), ' · ', timeEl(m.createdAt), ' · ', t('comm.segmentsEncoding', { segments: t('composer.segments', { count: m.segments }), encoding: m.encoding ?? '' })),
           h('p', { class: 'body' }, m.body),
-          h('span', { class: `badge msg-${m.status}`, 'data-role': 'status' }, MESSAGE_STATUS[m.status] ?? m.status),
+          h('span', { class: `badge msg-${m.status}`, 'data-role': 'status' }, messageStatus(m.status)),
           m.statusHistory && m.statusHistory.length > 1
-            ? h('span', { class: 'muted history-line' }, ` ${m.statusHistory.map((step) => MESSAGE_STATUS[step.status] ?? step.status).join(' → ')}`)
+            ? h('span', { class: 'muted history-line' }, ` ${m.statusHistory.map((step) => messageStatus(step.status)).join(' → ')}`)
             : null,
           failed ? h('p', { class: 'error reason', 'data-role': 'reason' }, failureReason(m)) : null,
         );
@@ -51,19 +57,19 @@ export async function render({ main, me }) {
   function openComposer(opener) {
     const slot = errorSlot('compose-error');
     const idempotencyKey = newIdempotencyKey();
-    const box = messageBox({ id: 'compose-body', label: 'Message' });
-    const send = h('button', { type: 'submit', class: 'primary', id: 'compose-send' }, 'Send');
-    const cancel = h('button', { type: 'button' }, 'Cancel');
+    const box = messageBox({ id: 'compose-body', label: t('comm.message') });
+    const send = h('button', { type: 'submit', class: 'primary', id: 'compose-send' }, t('comm.send'));
+    const cancel = h('button', { type: 'button' }, t('comm.cancel'));
     const to = h('input', { id: 'compose-to', name: 'to', type: 'tel', autocomplete: 'off', required: true, placeholder: '+14155550123' });
     const form = h(
       'form',
       { method: 'dialog', novalidate: true },
-      h('h2', { id: 'compose-title' }, 'New message'),
-      h('label', { for: 'compose-channel' }, 'Channel'),
-      h('select', { id: 'compose-channel', name: 'channel' }, h('option', { value: 'sms' }, 'Text Message')),
-      h('label', { for: 'compose-to' }, 'To'),
+      h('h2', { id: 'compose-title' }, t('comm.newTitle')),
+      h('label', { for: 'compose-channel' }, t('comm.channel')),
+      h('select', { id: 'compose-channel', name: 'channel' }, h('option', { value: 'sms' }, t('comm.channelSms'))),
+      h('label', { for: 'compose-to' }, t('comm.toLabel')),
       to,
-      h('p', { class: 'help' }, 'A mobile number, best with its country code (+1…).'),
+      h('p', { class: 'help' }, t('comm.toHelp')),
       box.nodes,
       slot,
       h('div', { class: 'actions' }, send, cancel),
@@ -85,6 +91,9 @@ export async function render({ main, me }) {
     });
     openDialog(dialog, opener);
     to.focus();
+    sender.then((number) => {
+      if (number?.type === 'alphanumeric') box.count.after(h('p', { class: 'notice', id: 'compose-no-replies' }, t('comm.noReplies', { sender: number.e164 })));
+    });
   }
 
   draw();

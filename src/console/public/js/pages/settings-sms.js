@@ -3,19 +3,15 @@
 // and webhook health, and the custom-number requests with their timelines.
 import { api, wsPath, ApiError } from '../api.js';
 import { h, replace, errorSlot, showError, showFormError, busy, openDialog, timeEl } from '../dom.js';
-import { channelStatus, numberLabel, REQUEST_STATUS, typeLabel } from '../labels.js';
+import { channelStatus, numberLabel, requestStatus, typeLabel } from '../labels.js';
+import { t } from '../i18n.js';
 import { timelineList } from '../timeline.js';
 import { poller } from '../poll.js';
 
 const OPEN_REQUEST = new Set(['pending_approval', 'provisioning']);
 
-const WEBHOOK = {
-  unknown: { label: 'Not checked yet', fix: 'The number is checked periodically once connected.' },
-  ok: { label: 'Healthy: replies reach Chat' },
-  repaired: { label: 'Repaired: the webhook pointed elsewhere and was set back', fix: 'Nothing to do; if it keeps happening, something else is changing the number at the provider.' },
-  misconfigured: { label: "Replies don't reach Chat", fix: 'The number forwards texts somewhere else. The periodic check sets it back; if this stays, contact support.' },
-  error: { label: 'Could not be checked', fix: 'The provider did not answer the check; it runs again soon. If this stays, contact support.' },
-};
+/** Webhook statuses with a fix to suggest; the words are `webhook.<status>` and `webhook.<status>Fix`. */
+const WEBHOOK_FIX = new Set(['unknown', 'repaired', 'misconfigured', 'error']);
 
 export async function render({ main, me }) {
   const path = (rest = '') => wsPath(me, `/sms${rest}`);
@@ -23,7 +19,7 @@ export async function render({ main, me }) {
   const content = h('div');
   // Requests redraw on their own (they are polled while one is open): the controls above keep focus.
   const requestsBox = h('div');
-  replace(main, h('h1', {}, 'Settings → SMS / Text Messages'), pageError, content, requestsBox);
+  replace(main, h('h1', {}, t('nav.settingsTitle')), pageError, content, requestsBox);
   let openRequests = false;
 
   async function refresh() {
@@ -72,10 +68,10 @@ export async function render({ main, me }) {
       act(enabled, () => api('PATCH', path(), { enabled: enabled.checked }), () => (enabled.checked = !enabled.checked)),
     );
 
-    const configure = h('button', { type: 'button', class: 'primary', id: 'sms-configure', disabled: addonOff }, 'Configure');
+    const configure = h('button', { type: 'button', class: 'primary', id: 'sms-configure', disabled: addonOff }, t('settings.configure'));
     configure.addEventListener('click', () => openConfigure(configure, channel));
     const disconnect = connected
-      ? h('button', { type: 'button', class: 'danger', id: 'sms-disconnect', disabled: addonOff }, 'Disconnect')
+      ? h('button', { type: 'button', class: 'danger', id: 'sms-disconnect', disabled: addonOff }, t('settings.disconnect'))
       : null;
     disconnect?.addEventListener('click', () => confirmDisconnect(disconnect, channel));
 
@@ -91,48 +87,51 @@ export async function render({ main, me }) {
       }
     }
 
-    const webhook = WEBHOOK[channel.webhook.status] ?? { label: channel.webhook.status };
     replace(
       content,
       addonOff
         ? h(
             'div',
             { class: 'banner', role: 'status', id: 'addon-banner' },
-            h('strong', {}, 'Add-on required. '),
-            'Text messages need the Text Messages add-on, which is not active for this workspace. ',
-            h('a', { href: '#/billing', id: 'go-billing' }, 'Go to Billing to turn it on'),
+            h('strong', {}, t('settings.addonRequired')),
+            t('settings.addonExplain'),
+            h('a', { href: '#/billing', id: 'go-billing' }, t('settings.goBilling')),
           )
         : null,
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'sms-channel-title' },
-        h('h2', { id: 'sms-channel-title' }, 'Text Messages'),
+        h('h2', { id: 'sms-channel-title' }, t('settings.cardTitle')),
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, 'Status'),
+          h('dt', {}, t('settings.status')),
           h('dd', {}, h('span', { class: `badge status-${status.key}`, id: 'sms-status' }, status.label)),
-          h('dt', {}, 'Number'),
-          h('dd', { id: 'sms-number' }, channel.number ? numberLabel(channel.number) : 'None'),
+          h('dt', {}, t('settings.number')),
+          h('dd', { id: 'sms-number' }, channel.number ? numberLabel(channel.number) : t('settings.none')),
         ),
         h(
           'div',
           { class: 'switch-row' },
           enabled,
-          h('label', { for: 'sms-enabled' }, 'Enabled'),
-          h('span', { class: 'help', id: 'sms-enabled-help' }, connected ? 'Off stops sending and keeps the number.' : 'Connect a number first.'),
+          h('label', { for: 'sms-enabled' }, t('settings.enabled')),
+          h('span', { class: 'help', id: 'sms-enabled-help' }, connected ? t('settings.enabledHelp') : t('settings.connectFirst')),
         ),
+        channel.number?.type === 'alphanumeric' ? h('p', { class: 'notice', id: 'no-replies' }, t('settings.noReplies', { sender: channel.number.e164 })) : null,
         h('div', { class: 'actions' }, configure, disconnect),
         actionError,
+        addonOff ? null : h('p', {}, h('a', { href: '#/settings/sms/own', id: 'own-senders-link' }, t('settings.ownSendersLink'))),
       ),
-      connected
+      // a sender ID receives nothing: no webhook to be healthy (the notice above says replies are impossible)
+      connected && channel.number?.type !== 'alphanumeric'
         ? h(
             'section',
             { class: 'card', 'aria-labelledby': 'webhook-title' },
-            h('h2', { id: 'webhook-title' }, 'Webhook health'),
-            h('p', { id: 'webhook-status' }, h('span', { class: `badge webhook-${channel.webhook.status}` }, webhook.label), channel.webhook.checkedAt ? [' · checked ', timeEl(channel.webhook.checkedAt)] : null),
-            channel.webhook.detail ? h('p', {}, channel.webhook.detail) : null,
-            webhook.fix ? h('p', { class: 'help' }, webhook.fix) : null,
+            h('h2', { id: 'webhook-title' }, t('settings.webhookTitle')),
+            h('p', { id: 'webhook-status' }, h('span', { class: `badge webhook-${channel.webhook.status}` }, t(`webhook.${channel.webhook.status}`)), channel.webhook.checkedAt ? [t('settings.checked'), timeEl(channel.webhook.checkedAt)] : null),
+            // the check's own record, in the API's words (numbers, URLs, what was wrong)
+            channel.webhook.detail ? h('p', { lang: 'en' }, channel.webhook.detail) : null,
+            WEBHOOK_FIX.has(channel.webhook.status) ? h('p', { class: 'help' }, t(`webhook.${channel.webhook.status}Fix`)) : null,
           )
         : null,
     );
@@ -142,9 +141,9 @@ export async function render({ main, me }) {
     return h(
       'section',
       { class: 'card', 'aria-labelledby': 'requests-title', id: 'number-requests' },
-      h('h2', { id: 'requests-title' }, 'Custom number requests'),
+      h('h2', { id: 'requests-title' }, t('settings.requestsTitle')),
       requests.length === 0
-        ? h('p', { class: 'muted' }, 'None yet. Configure → Request custom number asks support for a number of your own.')
+        ? h('p', { class: 'muted' }, t('settings.requestsEmpty'))
         : h(
             'ul',
             { class: 'plain' },
@@ -156,11 +155,11 @@ export async function render({ main, me }) {
                 h(
                   'h3',
                   { id: title },
-                  `${r.country} ${typeLabel(r.type)}${r.areaCode ? `, area code ${r.areaCode}` : ''} — `,
-                  h('span', { class: `badge request-${r.status}` }, REQUEST_STATUS[r.status] ?? r.status),
+                  `${t('request.kind', { country: r.country, type: typeLabel(r.type) })}${r.areaCode ? t('settings.areaCodePart', { areaCode: r.areaCode }) : ''} — `,
+                  h('span', { class: `badge request-${r.status}` }, requestStatus(r.status)),
                   r.number ? ` · ${r.number.e164}` : null,
                 ),
-                r.reason ? h('p', {}, `Reason: ${r.reason}`) : null,
+                r.reason ? h('p', {}, t('settings.reason', { reason: r.reason })) : null,
                 timelineList(r, title),
                 r.status === 'pending_approval' ? cancelButton(r) : null,
               );
@@ -171,7 +170,7 @@ export async function render({ main, me }) {
 
   function cancelButton(request) {
     const slot = errorSlot(`cancel-error-${request.id}`);
-    const button = h('button', { type: 'button', id: `cancel-${request.id}`, 'aria-describedby': `request-${request.id}` }, 'Cancel request');
+    const button = h('button', { type: 'button', id: `cancel-${request.id}`, 'aria-describedby': `request-${request.id}` }, t('settings.cancelRequest'));
     button.addEventListener('click', async () => {
       try {
         await busy(button, () => api('DELETE', path(`/number-requests/${encodeURIComponent(request.id)}`)));
@@ -185,17 +184,17 @@ export async function render({ main, me }) {
 
   async function openConfigure(opener, channel) {
     const slot = errorSlot('configure-error');
-    const select = h('select', { id: 'sms-number-select', name: 'numberId', required: true }, h('option', { value: '' }, 'Loading numbers…'));
-    const save = h('button', { type: 'submit', class: 'primary', id: 'sms-save' }, 'Save');
-    const cancel = h('button', { type: 'button', value: 'cancel' }, 'Cancel');
-    const requestLink = h('button', { type: 'button', class: 'link', id: 'request-custom-number' }, 'Request custom number');
+    const select = h('select', { id: 'sms-number-select', name: 'numberId', required: true }, h('option', { value: '' }, t('settings.loadingNumbers')));
+    const save = h('button', { type: 'submit', class: 'primary', id: 'sms-save' }, t('settings.save'));
+    const cancel = h('button', { type: 'button', value: 'cancel' }, t('settings.cancel'));
+    const requestLink = h('button', { type: 'button', class: 'link', id: 'request-custom-number' }, t('settings.requestCustom'));
     const form = h(
       'form',
       { method: 'dialog' },
-      h('h2', { id: 'configure-title' }, 'Configure SMS'),
-      h('label', { for: 'sms-number-select' }, 'Number'),
+      h('h2', { id: 'configure-title' }, t('settings.configureTitle')),
+      h('label', { for: 'sms-number-select' }, t('settings.number')),
       select,
-      h('p', { class: 'help' }, 'Free shared numbers and your own numbers. Switching keeps the old shared number reserved for you for a while.'),
+      h('p', { class: 'help' }, t('settings.numberHelp')),
       h('p', {}, requestLink),
       slot,
       h('div', { class: 'actions' }, save, cancel),
@@ -219,12 +218,12 @@ export async function render({ main, me }) {
       const numbers = (await api('GET', path('/numbers'))).data;
       replace(
         select,
-        numbers.length === 0 ? h('option', { value: '' }, 'No numbers available: request a custom number') : null,
+        numbers.length === 0 ? h('option', { value: '' }, t('settings.noNumbers')) : null,
         numbers.map((n) => h('option', { value: n.id, selected: channel.number?.id === n.id }, numberLabel(n))),
       );
       select.focus();
     } catch (err) {
-      replace(select, h('option', { value: '' }, 'Numbers could not be loaded'));
+      replace(select, h('option', { value: '' }, t('settings.numbersFailed')));
       showError(slot, err);
     }
   }
@@ -232,28 +231,27 @@ export async function render({ main, me }) {
   function showRequestForm(dialog) {
     const slot = errorSlot('request-error');
     const field = (id, label, control, help) => [h('label', { for: id }, label), control, help ? h('p', { class: 'help' }, help) : null];
-    const submit = h('button', { type: 'submit', class: 'primary', id: 'request-submit' }, 'Send request');
-    const back = h('button', { type: 'button' }, 'Cancel');
+    const submit = h('button', { type: 'submit', class: 'primary', id: 'request-submit' }, t('settings.sendRequest'));
+    const back = h('button', { type: 'button' }, t('settings.cancel'));
     const form = h(
       'form',
       { method: 'dialog', novalidate: true },
-      h('h2', { id: 'request-title' }, 'Request a custom number'),
-      field('req-country', 'Country', h('input', { id: 'req-country', name: 'country', value: 'US', maxlength: 2, required: true, autocomplete: 'off' }), 'Two letters, e.g. US, CA, GB.'),
+      h('h2', { id: 'request-title' }, t('settings.requestTitle')),
+      field('req-country', t('settings.country'), h('input', { id: 'req-country', name: 'country', value: 'US', maxlength: 2, required: true, autocomplete: 'off' }), t('settings.countryHelp')),
       field(
         'req-type',
-        'Type',
+        t('settings.type'),
         h(
           'select',
           { id: 'req-type', name: 'type' },
-          h('option', { value: 'local' }, 'Local'),
-          h('option', { value: 'toll_free' }, 'Toll-free'),
-          h('option', { value: 'alphanumeric' }, 'Alphanumeric sender ID'),
+          h('option', { value: 'local' }, t('settings.typeLocal')),
+          // sender IDs are registered by the admin (Your own senders), not requested from support
+          h('option', { value: 'toll_free' }, t('settings.typeTollFree')),
         ),
       ),
-      field('req-area', 'Area code (optional)', h('input', { id: 'req-area', name: 'areaCode', inputmode: 'numeric', autocomplete: 'off' })),
-      field('req-region', 'Region (optional)', h('input', { id: 'req-region', name: 'region', autocomplete: 'off' })),
-      field('req-sender', 'Sender ID (alphanumeric only)', h('input', { id: 'req-sender', name: 'senderId', maxlength: 11, autocomplete: 'off' })),
-      field('req-note', 'Note for support (optional)', h('textarea', { id: 'req-note', name: 'note', rows: 2 })),
+      field('req-area', t('settings.areaCode'), h('input', { id: 'req-area', name: 'areaCode', inputmode: 'numeric', autocomplete: 'off' })),
+      field('req-region', t('settings.region'), h('input', { id: 'req-region', name: 'region', autocomplete: 'off' })),
+      field('req-note', t('settings.note'), h('textarea', { id: 'req-note', name: 'note', rows: 2 })),
       slot,
       h('div', { class: 'actions' }, submit, back),
     );
@@ -279,13 +277,13 @@ export async function render({ main, me }) {
 
   function confirmDisconnect(opener, channel) {
     const slot = errorSlot('disconnect-error');
-    const yes = h('button', { type: 'submit', class: 'danger', id: 'disconnect-confirm' }, 'Disconnect');
-    const no = h('button', { type: 'button', autofocus: true }, 'Keep connected');
+    const yes = h('button', { type: 'submit', class: 'danger', id: 'disconnect-confirm' }, t('settings.disconnect'));
+    const no = h('button', { type: 'button', autofocus: true }, t('settings.keepConnected'));
     const form = h(
       'form',
       { method: 'dialog' },
-      h('h2', { id: 'disconnect-title' }, `Disconnect ${channel.number?.e164 ?? 'the number'}?`),
-      h('p', { id: 'disconnect-desc' }, 'Sending stops and texts to this number no longer reach Chat. A shared number stays reserved for you for a while, so you can take it back.'),
+      h('h2', { id: 'disconnect-title' }, t('settings.disconnectTitle', { number: channel.number?.e164 ?? t('settings.theNumber') })),
+      h('p', { id: 'disconnect-desc' }, t('settings.disconnectDesc')),
       slot,
       h('div', { class: 'actions' }, yes, no),
     );

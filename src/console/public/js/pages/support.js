@@ -2,7 +2,8 @@
 // approve (with a chosen number) or reject with a reason, and the timeline.
 import { api } from '../api.js';
 import { h, replace, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
-import { REQUEST_STATUS, typeLabel } from '../labels.js';
+import { requestStatus, typeLabel } from '../labels.js';
+import { t } from '../i18n.js';
 import { timelineList } from '../timeline.js';
 
 const STATUSES = ['pending_approval', 'provisioning', 'completed', 'rejected', 'cancelled', 'expired', 'failed'];
@@ -12,16 +13,16 @@ export async function render({ main, params }) {
   const filter = h(
     'select',
     { id: 'queue-status', name: 'status' },
-    h('option', { value: '' }, 'All'),
-    STATUSES.map((s) => h('option', { value: s, selected: s === 'pending_approval' }, REQUEST_STATUS[s])),
+    h('option', { value: '' }, t('support.all')),
+    STATUSES.map((s) => h('option', { value: s, selected: s === 'pending_approval' }, requestStatus(s))),
   );
   const queueError = errorSlot('queue-error');
-  const queue = h('ul', { class: 'plain queue', id: 'queue', 'aria-label': 'Requests' });
-  const detail = h('section', { class: 'card request-detail', id: 'request-detail', 'aria-label': 'Request' });
+  const queue = h('ul', { class: 'plain queue', id: 'queue', 'aria-label': t('support.requests') });
+  const detail = h('section', { class: 'card request-detail', id: 'request-detail', 'aria-label': t('support.request') });
   replace(
     main,
-    h('h1', {}, 'Support — custom number requests'),
-    h('div', { class: 'filters' }, h('label', { for: 'queue-status' }, 'Status'), filter),
+    h('h1', {}, t('support.title')),
+    h('div', { class: 'filters' }, h('label', { for: 'queue-status' }, t('support.status')), filter),
     queueError,
     h('div', { class: 'support' }, queue, detail),
   );
@@ -33,7 +34,7 @@ export async function render({ main, params }) {
       const { data } = await api('GET', `/v1/support/number-requests${query}`);
       replace(
         queue,
-        data.length === 0 ? h('li', { class: 'muted' }, 'No requests with this status.') : null,
+        data.length === 0 ? h('li', { class: 'muted' }, t('support.empty')) : null,
         data.map((r) =>
           h(
             'li',
@@ -41,8 +42,8 @@ export async function render({ main, params }) {
             h(
               'a',
               { href: `#/support/${encodeURIComponent(r.id)}`, class: `queue-item ${r.id === selectedId ? 'selected' : ''}`, id: `queue-${r.id}`, 'aria-current': r.id === selectedId ? 'true' : undefined },
-              h('strong', {}, `${r.country} ${typeLabel(r.type)}${r.areaCode ? ` (${r.areaCode})` : ''}`),
-              h('span', { class: `badge request-${r.status}` }, REQUEST_STATUS[r.status] ?? r.status),
+              h('strong', {}, `${t('request.kind', { country: r.country, type: typeLabel(r.type) })}${r.areaCode ? ` (${r.areaCode})` : ''}`),
+              h('span', { class: `badge request-${r.status}` }, requestStatus(r.status)),
               h('span', { class: 'muted' }, r.workspaceId ?? ''),
               timeEl(r.createdAt),
             ),
@@ -60,20 +61,20 @@ export async function render({ main, params }) {
     const pending = request.status === 'pending_approval';
     replace(
       detail,
-      h('h2', { id: 'detail-title' }, `${request.country} ${typeLabel(request.type)} number for ${request.workspaceId ?? 'a workspace'}`),
+      h('h2', { id: 'detail-title' }, t('support.detailTitle', { country: request.country, type: typeLabel(request.type), workspace: request.workspaceId ?? t('support.aWorkspace') })),
       h(
         'dl',
         { class: 'facts' },
-        h('dt', {}, 'Status'),
-        h('dd', {}, h('span', { class: `badge request-${request.status}`, id: 'detail-status' }, REQUEST_STATUS[request.status] ?? request.status)),
-        request.areaCode ? [h('dt', {}, 'Area code'), h('dd', {}, request.areaCode)] : null,
-        request.region ? [h('dt', {}, 'Region'), h('dd', {}, request.region)] : null,
-        request.note ? [h('dt', {}, 'Note'), h('dd', {}, request.note)] : null,
-        request.number ? [h('dt', {}, 'Number'), h('dd', { id: 'detail-number' }, request.number.e164)] : null,
-        request.reason ? [h('dt', {}, 'Reason'), h('dd', {}, request.reason)] : null,
+        h('dt', {}, t('support.status')),
+        h('dd', {}, h('span', { class: `badge request-${request.status}`, id: 'detail-status' }, requestStatus(request.status))),
+        request.areaCode ? [h('dt', {}, t('support.areaCode')), h('dd', {}, request.areaCode)] : null,
+        request.region ? [h('dt', {}, t('support.region')), h('dd', {}, request.region)] : null,
+        request.note ? [h('dt', {}, t('support.note')), h('dd', {}, request.note)] : null,
+        request.number ? [h('dt', {}, t('support.number')), h('dd', { id: 'detail-number' }, request.number.e164)] : null,
+        request.reason ? [h('dt', {}, t('support.reason')), h('dd', {}, request.reason)] : null,
       ),
       pending ? decisionForms(request) : null,
-      h('h3', { id: 'detail-timeline' }, 'Timeline'),
+      h('h3', { id: 'detail-timeline' }, t('support.timeline')),
       timelineList(request, 'detail-timeline'),
     );
   }
@@ -82,12 +83,12 @@ export async function render({ main, params }) {
     try {
       const { data } = await api('GET', `/v1/support/number-requests/${encodeURIComponent(requestId)}/candidates`);
       const options = [
-        { value: '', label: 'Any matching number (the provider picks)' },
+        { value: '', label: t('support.anyNumber') },
         ...data.map((c) => ({ value: c.phoneNumber, label: [c.phoneNumber, c.locality, c.region].filter(Boolean).join(' · ') })),
       ];
       replace(
         form.querySelector('fieldset'),
-        h('legend', {}, 'Number to buy'),
+        h('legend', {}, t('support.numberToBuy')),
         options.map((o, i) =>
           h('div', { class: 'radio' }, h('input', { type: 'radio', name: 'phoneNumber', id: `cand-${i}`, value: o.value, checked: i === (data.length ? 1 : 0) }), h('label', { for: `cand-${i}` }, o.label)),
         ),
@@ -99,11 +100,11 @@ export async function render({ main, params }) {
 
   function decisionForms(request) {
     const approveError = errorSlot('approve-error');
-    const approve = h('button', { type: 'submit', class: 'primary', id: 'approve' }, 'Approve');
+    const approve = h('button', { type: 'submit', class: 'primary', id: 'approve' }, t('support.approve'));
     const approveForm = h(
       'form',
       { class: 'decision', novalidate: true },
-      h('fieldset', {}, h('legend', {}, 'Number to buy'), h('p', { class: 'muted' }, 'Loading candidates…')),
+      h('fieldset', {}, h('legend', {}, t('support.numberToBuy')), h('p', { class: 'muted' }, t('support.loadingCandidates'))),
       approveError,
       approve,
     );
@@ -124,8 +125,8 @@ export async function render({ main, params }) {
 
     const rejectError = errorSlot('reject-error');
     const reason = h('textarea', { id: 'reject-reason', name: 'reason', rows: 2, required: true });
-    const reject = h('button', { type: 'submit', class: 'danger', id: 'reject' }, 'Reject');
-    const rejectForm = h('form', { class: 'decision', novalidate: true }, h('label', { for: 'reject-reason' }, 'Reason for rejecting (the customer reads it)'), reason, rejectError, reject);
+    const reject = h('button', { type: 'submit', class: 'danger', id: 'reject' }, t('support.reject'));
+    const rejectForm = h('form', { class: 'decision', novalidate: true }, h('label', { for: 'reject-reason' }, t('support.rejectReason')), reason, rejectError, reject);
     rejectForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       showFormError(rejectForm, rejectError, null);
@@ -147,6 +148,6 @@ export async function render({ main, params }) {
       replace(detail, h('p', { class: 'error', role: 'alert' }, err.message));
     }
   } else {
-    replace(detail, h('p', { class: 'muted' }, 'Choose a request.'));
+    replace(detail, h('p', { class: 'muted' }, t('support.choose')));
   }
 }

@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { CONSOLE_DIR } from '../src/console/router';
+import { ERROR_STATUS } from '../src/errors';
+import { CHANNELS, CHANNEL_STATUSES, MESSAGE_STATUSES, NUMBER_KINDS, NUMBER_TYPES, REQUEST_STATUSES, ROLES, WEBHOOK_STATUSES } from '../src/db/models';
+import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
+
+/*
+ * The console in Icelandic and English: the two catalogues hold the same keys, every key the code
+ * uses exists, and in a real browser each page speaks the language the browser asks for (or the
+ * one chosen in the switch, remembered), with dates and numbers formatted for it.
+ */
+
+type Entry = string | Record<string, string>;
+type Catalogue = Record<string, Entry>;
+const LANGS = ['is', 'en'] as const;
+const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
+
+/** A catalogue as the browser loads it: an ES module, imported from its source text. */
+async function catalogue(lang: string): Promise<Catalogue> {
+  const source = readFileSync(path.join(CONSOLE_DIR, 'i18n', `${lang}.js`), 'utf8');
+  return (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)).default;
+}
+
+function consoleSources(dir = path.join(CONSOLE_DIR, 'js')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? consoleSources(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+const placeholders = (entry: Entry) =>
+  [...new Set((typeof entry === 'string' ? [entry] : Object.values(entry)).flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
+
+describe('console catalogues', () => {
+  let catalogues: Record<string, Catalogue>;
+  before(async () => {
+    catalogues = { is: await catalogue('is'), en: await catalogue('en') };
+  });
+
+  it('when a key is in one catalogue, then it is in the other, with the same placeholders and plural shape', () => {
+    const [is, en] = [catalogues.is, catalogues.en];
+    assert.deepEqual(Object.keys(is).filter((k) => !(k in en)), [], 'keys only in is.js');
+    assert.deepEqual(Object.keys(en).filter((k) => !(k in is)), [], 'keys only in en.js');
+    for (const key of Object.keys(en)) {
+      assert.deepEqual(placeholders(is[key]), placeholders(en[key]), `placeholders of ${key}`);
+      assert.equal(typeof is[key], typeof en[key], `shape of ${key}`);
+      if (typeof en[key] === 'object') {
+        for (const lang of LANGS) assert.ok('other' in (catalogues[lang][key] as object), `${lang}.${key} has an "other" form`);
+      }
+    }
+  });
+
+  it('when the code names a key, then both catalogues have it', () => {
+    const used = new Map<string, string>();
+    for (const file of consoleSources()) {
+      // t('key'...), has('key'), and page labels/titles given as keys ({ label: 'nav.chat' })
+      for (const m of readFileSync(file, 'utf8').matchAll(/\b(?:t|has)\(\s*'([\w.]+)'|\b(?:label|title): '([a-z]+\.[\w.]+)'/g)) {
+        used.set(m[1] ?? m[2], path.relative(CONSOLE_DIR, file));
+      }
+    }
+    assert.ok(used.size > 100, `only ${used.size} keys found: the pattern no longer matches the code`);
+    for (const lang of LANGS) {
+      const missing = [...used].filter(([key]) => !(key in catalogues[lang])).map(([key, file]) => `${key} (${file})`);
+      assert.deepEqual(missing, [], `keys missing from ${lang}.js`);
+    }
+  });
+
+  it('when the API can answer a code or an enum value, then both catalogues have words for it', () => {
+    // the keys the code builds from values: `error.${code}`, `messageStatus.${status}`, ...
+    const steps = [...readFileSync(path.join(__dirname, '..', 'src', 'workflows', 'numberRequest.ts'), 'utf8').matchAll(/note\('(\w+)'/g)].map((m) => m[1]);
+    assert.ok(steps.length >= 10, 'timeline steps found in the workflow');
+    const built = [
+      ...Object.keys(ERROR_STATUS).map((c) => `error.${c}`),
+      'error.network',
+      ...MESSAGE_STATUSES.map((s) => `messageStatus.${s}`),
+      ...REQUEST_STATUSES.map((s) => `requestStatus.${s}`),
+      ...CHANNEL_STATUSES.map((s) => `channelStatus.${s}`),
+      'channelStatus.disabled',
+      ...WEBHOOK_STATUSES.map((s) => `webhook.${s}`),
+      ...['ours', 'elsewhere', 'none'].map((w) => `own.webhook.${w}`),
+      ...NUMBER_KINDS.map((k) => `numberKind.${k}`),
+      ...[...NUMBER_TYPES, 'alphanumeric'].map((t) => `numberType.${t}`),
+      ...CHANNELS.map((c) => `channel.${c}`),
+      ...ROLES.map((r) => `role.${r}`),
+      ...steps.map((s) => `step.${s}`),
+    ];
+    for (const lang of LANGS) {
+      assert.deepEqual(built.filter((key) => !(key in catalogues[lang])), [], `words missing from ${lang}.js`);
+    }
+  });
+});
+
+describe('web console in Icelandic and English (headless Chromium)', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let ws: TestWorkspace;
+  let support: string;
+  let requestId: string;
+  let conversationId: string;
+  let catalogues: Record<string, Catalogue>;
+  const tabs: TrackedPage[] = [];
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.log(`      (skipped: no Chromium at ${CHROMIUM_PATH}; run scripts/ensure-chromium.sh)`);
+      this.skip();
+    }
+    catalogues = { is: await catalogue('is'), en: await catalogue('en') };
+    stack = await startStack();
+    // a workspace with a connected number, a thread with a reply and a request waiting for support
+    ws = await createTestWorkspace({ name: 'Bakaríið' });
+    const [ours] = await createSharedNumbers(1);
+    const added = await call(stack.sandbox.url, 'POST', '/sandbox/numbers', {
+      body: { accountSid: PLATFORM_ACCOUNT.accountSid, phoneNumber: ours.e164, type: 'local', smsUrl: `${stack.url}/webhooks/twilio/sms` },
+    });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: ours.id } })).status, 200);
+    const inbound = await call(stack.sandbox.url, 'POST', '/sandbox/inbound', { body: { from: '+3546123456', to: ours.e164, body: 'Er kakan tilbúin?' } });
+    assert.equal(inbound.status, 200, JSON.stringify(inbound.body));
+    const request = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/number-requests`, { key: ws.admin, body: { country: 'US', type: 'local', areaCode: '415' } });
+    assert.equal(request.status, 202, JSON.stringify(request.body));
+    requestId = request.body.id;
+    support = await supportKey();
+    // its own Twilio account with a number, and a sender ID, for Settings → SMS → Your own senders
+    const own = { accountSid: `AC${'e'.repeat(32)}`, authToken: 'own-i18n-token' };
+    assert.equal((await call(stack.sandbox.url, 'POST', '/sandbox/accounts', { body: own })).status, 201);
+    const ownNumber = await call(stack.sandbox.url, 'POST', '/sandbox/numbers', { body: { accountSid: own.accountSid, phoneNumber: '+14155557001', type: 'local', smsUrl: null } });
+    assert.equal(ownNumber.status, 201, JSON.stringify(ownNumber.body));
+    assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin, body: own })).status, 200);
+    assert.equal((await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/sender-ids`, { key: ws.admin, body: { senderId: 'BAKARI', country: 'IS' } })).status, 201);
+    for (let i = 0; i < 50 && !conversationId; i++) {
+      conversationId = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/conversations`, { key: ws.agent })).body.data[0]?.id;
+      if (!conversationId) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(conversationId, 'the inbound text opened a thread');
+  });
+
+  afterEach(() => {
+    // no missing key (t() logs one as an error), no uncaught error, no CSP violation
+    const errors = tabs.flatMap((t) => t.errors);
+    tabs.length = 0;
+    assert.deepEqual(errors, []);
+  });
+
+  after(async () => {
+    await stack?.stop();
+  });
+
+  /** Texts of the other language that must not show on a page in this one (words both share excluded). */
+  function foreignWords(lang: 'is' | 'en'): Set<string> {
+    const mine = new Set(Object.values(catalogues[lang]).flatMap((e) => (typeof e === 'string' ? [e.trim()] : Object.values(e))));
+    const other = catalogues[lang === 'is' ? 'en' : 'is'];
+    return new Set(
+      Object.values(other)
+        .filter((e): e is string => typeof e === 'string' && !e.includes('{'))
+        .map((e) => e.trim())
+        .filter((e) => e.length > 3 && !mine.has(e)),
+    );
+  }
+
+  /** Every text node and accessible label on the page that is a whole sentence of the other language. */
+  async function untranslated(page: Page, lang: 'is' | 'en'): Promise<string[]> {
+    const shown: string[] = await page.evaluate(() => {
+      const texts: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push((n.textContent ?? '').trim());
+      for (const el of Array.from(document.querySelectorAll('[aria-label], [placeholder], [title]'))) {
+        for (const a of ['aria-label', 'placeholder', 'title']) if (el.getAttribute(a)) texts.push(el.getAttribute(a)!.trim());
+      }
+      texts.push(document.title);
+      return texts.filter(Boolean);
+    });
+    const foreign = foreignWords(lang);
+    return shown.filter((text) => foreign.has(text));
+  }
+
+  for (const lang of LANGS) {
+    const locale = lang === 'is' ? 'is-IS' : 'en-US';
+    describe(`when the browser asks for ${locale}`, () => {
+      let browser: TestBrowser;
+      const word = (key: string) => catalogues[lang][key] as string;
+
+      before(async () => {
+        browser = await launchBrowser({ locale });
+      });
+      after(async () => {
+        await browser?.close();
+      });
+
+      async function tab(key: string): Promise<Page> {
+        const tracked = await browser.newPage();
+        tabs.push(tracked);
+        await tracked.page.goto(`${stack.url}/app/`);
+        await tracked.page.getByLabel(word('signin.key')).fill(key);
+        await tracked.page.getByRole('button', { name: word('signin.submit') }).click();
+        await tracked.page.getByRole('button', { name: word('app.signOut') }).waitFor();
+        return tracked.page;
+      }
+
+      it(`then sign-in is in ${lang}, and a wrong key is refused in its words`, async () => {
+        const tracked = await browser.newPage();
+        tabs.push(tracked);
+        const page = tracked.page;
+        await page.goto(`${stack.url}/app/`);
+        await page.getByRole('heading', { name: word('signin.title') }).waitFor();
+        assert.equal(await page.evaluate(() => document.documentElement.lang), lang);
+        await page.getByLabel(word('signin.key')).fill('sk_admin_wrong');
+        await page.keyboard.press('Enter');
+        await page.locator('#signin-error', { hasText: word('error.unauthenticated') }).waitFor();
+        assert.deepEqual(await untranslated(page, lang), []);
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SCREENSHOTS, `signin.${lang}.png`) });
+      });
+
+      it('then every page is in that language, its dates formatted for it, and a screenshot is written', async () => {
+        const pages = [
+          { name: 'settings-sms', key: ws.admin, hash: 'settings/sms', ready: '#sms-status' },
+          { name: 'billing', key: ws.admin, hash: 'billing', ready: '#addon-status' },
+          { name: 'settings-own-senders', key: ws.admin, hash: 'settings/sms/own', ready: '.account-number' },
+          {
+            name: 'communication',
+            key: ws.agent,
+            hash: 'communication',
+            ready: '#sent-messages',
+            // the New message dialog with its live count, as in the English screenshot
+            prepare: async (page: Page) => {
+              await page.locator('#new-message').click();
+              await page.locator('#compose-to').fill('+3546123456');
+              await page.locator('#compose-body').fill(lang === 'is' ? 'Kakan þín er tilbúin ☺ Sjáumst!' : 'Your cake is ready for pickup ☺ See you soon!');
+            },
+          },
+          { name: 'chat', key: ws.agent, hash: `chat/${conversationId}`, ready: '#history .bubble' },
+          { name: 'support', key: support, hash: `support/${requestId}`, ready: '#cand-1' },
+        ];
+        for (const p of pages as { name: string; key: string; hash: string; ready: string; prepare?: (page: Page) => Promise<void> }[]) {
+          const page = await tab(p.key);
+          await page.goto(`${stack.url}/app/#/${p.hash}`);
+          await page.locator(p.ready).first().waitFor();
+          await p.prepare?.(page);
+          assert.deepEqual(await untranslated(page, lang), [], `${p.name} shows words of the other language`);
+          await page.screenshot({ path: path.join(SCREENSHOTS, `${p.name}.${lang}.png`) });
+          await page.close();
+        }
+        // a date as the language writes it: "1. des. 2026, 02:30" or "Dec 1, 2026, 2:30 AM"
+        const page = await tab(ws.agent);
+        await page.goto(`${stack.url}/app/#/chat/${conversationId}`);
+        const time = page.locator('#history time').first();
+        await time.waitFor();
+        const [shown, iso] = [await time.innerText(), (await time.getAttribute('datetime'))!];
+        // as Node's full ICU writes it (the browser runs in UTC), whether or not the browser has the locale's data
+        assert.equal(shown, new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)));
+        assert.match(shown, lang === 'is' ? /^\d{1,2}\. \p{Ll}+\.? \d{4}/u : /^[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+      });
+
+      it('then counts are written with its digit grouping and plurals, and validation errors are its own words', async () => {
+        const page = await tab(ws.agent);
+        await page.goto(`${stack.url}/app/#/communication`);
+        await page.getByRole('button', { name: word('comm.new').replace('+ ', '') }).click();
+        const dialog = page.getByRole('dialog', { name: word('comm.newTitle') });
+        await dialog.getByLabel(word('comm.message'), { exact: true }).fill('a'.repeat(1600));
+        // 1,600 GSM-7 characters are 11 segments of 153
+        assert.equal(await dialog.locator('.count').innerText(), lang === 'is' ? '1.600 stafir · 11 hlutar · GSM-7' : '1,600 characters · 11 segments · GSM-7');
+        await dialog.getByLabel(word('comm.message'), { exact: true }).fill('a');
+        assert.equal(await dialog.locator('.count').innerText(), lang === 'is' ? '1 stafur · 1 hluti · GSM-7' : '1 character · 1 segment · GSM-7');
+        await dialog.getByLabel(word('comm.toLabel')).fill('12345');
+        await dialog.getByRole('button', { name: word('comm.send') }).click();
+        // invalid_recipient in the console's words, with the number the API named
+        await dialog.locator('#compose-error', { hasText: word('error.invalid_recipient').replace('{to}', '12345') }).waitFor();
+
+        const admin = await tab(ws.admin);
+        await admin.goto(`${stack.url}/app/#/settings/sms`);
+        await admin.getByRole('button', { name: word('settings.configure') }).click();
+        await admin.getByRole('button', { name: word('settings.requestCustom') }).click();
+        const form = admin.getByRole('dialog', { name: word('settings.requestTitle') });
+        await form.getByLabel(word('settings.areaCode')).fill('41x');
+        await form.getByRole('button', { name: word('settings.sendRequest') }).click();
+        await form.locator('#req-area + .field-error', { hasText: word('field.areaCode') }).waitFor();
+        assert.equal(await form.locator('#request-error').innerText(), word('error.fixFields'));
+      });
+    });
+  }
+
+  describe('the language switch', () => {
+    it('when an Icelandic browser switches to English, then the page redraws in English and stays English after a reload', async () => {
+      const browser = await launchBrowser({ locale: 'is-IS' });
+      try {
+        const tracked = await browser.newPage();
+        tabs.push(tracked);
+        const page = tracked.page;
+        await signIn(page, stack.url, ws.admin);
+        assert.equal(await page.getByRole('button', { name: 'Skrá út' }).count(), 1);
+        await page.goto(`${stack.url}/app/#/settings/sms`);
+        await page.getByRole('heading', { name: 'Stillingar → SMS / Textaskilaboð' }).waitFor();
+        const languageSwitch = page.getByLabel('Tungumál');
+        await languageSwitch.focus();
+        await languageSwitch.selectOption('en');
+        await page.getByRole('heading', { name: 'Settings → SMS / Text Messages' }).waitFor();
+        assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+        // the switch is not redrawn: a keyboard user stays where they were
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'language-select');
+        assert.deepEqual(await untranslated(page, 'en'), []);
+        await page.reload();
+        await page.getByRole('heading', { name: 'Settings → SMS / Text Messages' }).waitFor();
+        // and back
+        await page.getByLabel('Language').selectOption('is');
+        await page.getByRole('heading', { name: 'Stillingar → SMS / Textaskilaboð' }).waitFor();
+        assert.equal(await page.getByRole('navigation', { name: 'Aðalvalmynd' }).getByRole('link').first().innerText(), 'Samskipti');
+      } finally {
+        await browser.close();
+      }
+    });
+
+    it('when the browser asks for a language the console does not have, then the console is in English', async () => {
+      const browser = await launchBrowser({ locale: 'de-DE' });
+      try {
+        const tracked = await browser.newPage();
+        tabs.push(tracked);
+        await tracked.page.goto(`${stack.url}/app/`);
+        await tracked.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+        assert.equal(await tracked.page.evaluate(() => document.documentElement.lang), 'en');
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});
