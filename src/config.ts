@@ -61,6 +61,35 @@ export const configSchema = z.object({
   AMBIGUOUS_LOOKUP_GRACE_SECONDS: z.coerce.number().nonnegative().default(10),
   /** How often the provider's webhook settings of every connected number are checked (0: never, e.g. in other tests). */
   WEBHOOK_HEALTH_INTERVAL_SECONDS: seconds.default(15 * 60),
+  /** API abuse limits (counted in the database, so across replicas): requests per window per API key and per client address; 0 turns one off. */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().nonnegative().default(600),
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().nonnegative().default(1200),
+  /** Failed authentications (401) a client address may earn within the window before it gets 429; 0: no limit. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().nonnegative().default(30),
+  AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
+  /** Destination number types sends are refused to (libphonenumber-js types, comma-separated; empty: none). */
+  REFUSED_DESTINATION_TYPES: z
+    .string()
+    .default('PREMIUM_RATE,SHARED_COST')
+    .transform((v) => v.split(',').map((t) => t.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL', 'FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE']))),
+  /**
+   * Twilio's connection overrides for the inbound webhook (a URL fragment): retry up to 5 times on a
+   * refused connection, a read timeout or a 5xx, within Twilio's 15 s; empty: none.
+   */
+  INBOUND_WEBHOOK_RETRY: z
+    .string()
+    .regex(/^$|^[a-z]{2,3}=[^#&\s]+(&[a-z]{2,3}=[^#&\s]+)*$/, 'key=value pairs joined by &, e.g. rc=5&rp=ct,rt,5xx')
+    .default('rc=5&rp=ct,rt,5xx&ct=2000&rt=10000&tt=15000'),
+  /** Where the provider posts an inbound message when our webhook fails (e.g. another region's API); unset: no fallback. */
+  INBOUND_FALLBACK_URL: z.url().optional(),
+  /** How often each connected number's inbound messages at the provider are compared with ours (0: never). */
+  INBOUND_RECONCILE_INTERVAL_SECONDS: seconds.default(60),
+  /** A number never reconciled before is read back this far (bounded by when its workspace took it). */
+  INBOUND_RECONCILE_LOOKBACK_SECONDS: seconds.min(1).default(24 * 3600),
+  /** /readyz: a worker counts as polling our task queue when Temporal saw its poll this recently (an idle poll lasts up to a minute). */
+  READY_WORKER_SEEN_SECONDS: z.coerce.number().int().positive().default(90),
   /** Public web chat: requests per client address and workspace within the window. */
   WEBCHAT_RATE_LIMIT: z.coerce.number().int().positive().default(60),
   WEBCHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),

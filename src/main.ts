@@ -3,23 +3,31 @@
  * FerretDB on SQLite (or a mongod on PATH), the sandbox carrier, a local mail outbox, the API and
  * the worker — with state in the data folder, so a second start picks up where the first stopped.
  * TEMPORAL_ADDRESS / MONGODB_URI / TWILIO_* / SMTP_URL, when set, replace the embedded servers.
- * Ctrl-C stops every process it started.
+ * A child that dies is restarted (src/infra/supervisor.ts); Ctrl-C stops every process it started.
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ACCOUNT } from './sandbox/accounts';
-import { loadConfig, ConfigError } from './config';
+import { loadConfig, ConfigError, type Config } from './config';
 import { connectDatabase, disconnectDatabase } from './db/connect';
 import { createProviderDirectory } from './provider/directory';
 import { ensureDemoWorkspace, ensureSharedPool, issueDemoKeys } from './seed';
 import { startMongo, startTemporal } from './infra/servers';
 import { freePort, portOpen, startProcess, waitForPort, type Managed } from './infra/processes';
-import { dataDir, writeRuntime } from './infra/runtime';
+import { dataDir, writeRuntime, type RuntimeInfo } from './infra/runtime';
+import { Supervisor, type Running } from './infra/supervisor';
 import { startMailOutbox } from './mail/outbox';
 
 const started = Date.now();
-const stops: Array<{ stop(): Promise<void> }> = [];
 const say = (line: string) => process.stdout.write(`${line}\n`);
+let runtime: Omit<RuntimeInfo, 'processes'> | undefined;
+const supervisor = new Supervisor({
+  say: (line) => say(`[${new Date().toISOString()}] ${line}`),
+  backoffMs: Number(process.env.SUPERVISOR_BACKOFF_MS ?? 1000),
+  // The children's pids, for `npm run seed` and for whoever wants to signal one of them.
+  onChange: () => runtime && writeRuntime({ ...runtime, processes: supervisor.pids() }),
+});
+let outbox: { close(): Promise<void> } | undefined;
 
 /** The usual port when it is free, another free one when it is taken (a second platform, say). */
 async function port(preferred: number): Promise<number> {
@@ -33,20 +41,17 @@ function logFile(name: string) {
   return (line: string) => stream.write(`${line}\n`);
 }
 
-function node(name: string, script: string, env: NodeJS.ProcessEnv): Managed {
-  const proc = startProcess(name, process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, script)], {
-    env,
-    cwd: path.join(__dirname, '..'),
-    onOutput: logFile(name),
-  });
-  proc.child.once('exit', (code, signal) => {
-    if (!shuttingDown) {
-      say(`\n${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); see ${path.join(dataDir(), 'logs', `${name}.log`)}.`);
-      void shutdown(1);
-    }
-  });
-  stops.push(proc);
-  return proc;
+/** One of our Node processes; up once it listens on `listens` (the worker listens on nothing). */
+function node(name: string, script: string, env: () => NodeJS.ProcessEnv, listens?: number): () => Promise<Running> {
+  return async () => {
+    const proc: Managed = startProcess(name, process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, script)], {
+      env: env(),
+      cwd: path.join(__dirname, '..'),
+      onOutput: logFile(name),
+    });
+    if (listens !== undefined) await waitForPort('127.0.0.1', listens, { process: proc });
+    return { process: proc, stop: () => proc.stop() };
+  };
 }
 
 async function main() {
@@ -61,66 +66,71 @@ async function main() {
   env.API_PORT = String(apiPort);
   env.PUBLIC_URL = apiUrl;
   env.CONSOLE_URL ??= apiUrl;
+  let config: Config | undefined;
 
+  // Each child keeps its port and data across restarts, so the others' settings stay right.
   await Promise.all([
     (async () => {
       if (env.TEMPORAL_ADDRESS) return;
-      const temporal = await startTemporal({
-        port: await port(7233),
-        uiPort: await port(8233),
-        dbFile: path.join(data, 'temporal', 'temporal.db'),
-        log: logFile('temporal'),
-      });
-      stops.push(temporal);
-      env.TEMPORAL_ADDRESS = temporal.address;
+      const [temporalPort, uiPort] = [await port(7233), await port(8233)];
+      const temporal = await supervisor.add('temporal', () =>
+        startTemporal({ port: temporalPort, uiPort, dbFile: path.join(data, 'temporal', 'temporal.db'), log: logFile('temporal') }),
+      );
+      env.TEMPORAL_ADDRESS = `127.0.0.1:${temporalPort}`;
       urls['Temporal UI'] = temporal.uiUrl!;
     })(),
     (async () => {
       if (env.MONGODB_URI) return;
-      const mongo = await startMongo({
-        dataDir: path.join(data, 'db'),
-        port: await port(27017),
-        database: 'sms_channel',
-        log: logFile('mongo'),
-      });
-      stops.push(mongo);
+      const dbPort = await port(27017);
+      const mongo = await supervisor.add('database', () =>
+        startMongo({
+          dataDir: path.join(data, 'db'),
+          port: dbPort,
+          database: 'sms_channel',
+          log: logFile('mongo'),
+        }),
+      );
       env.MONGODB_URI = mongo.uri;
     })(),
     (async () => {
       if (env.SMTP_URL) return;
-      const outbox = await startMailOutbox({ dir: path.join(data, 'outbox'), smtpPort: await port(1025), httpPort: await port(1080) });
-      stops.push({ stop: () => outbox.close() });
-      env.SMTP_URL = outbox.smtpUrl;
-      urls['Mail outbox'] = outbox.webUrl;
+      const mail = await startMailOutbox({ dir: path.join(data, 'outbox'), smtpPort: await port(1025), httpPort: await port(1080) });
+      outbox = mail;
+      env.SMTP_URL = mail.smtpUrl;
+      urls['Mail outbox'] = mail.webUrl;
     })(),
     (async () => {
       if (useTwilio) return;
       const sandboxPort = await port(4010);
       env.TWILIO_ACCOUNT_SID ??= DEFAULT_ACCOUNT.accountSid;
       env.TWILIO_AUTH_TOKEN ??= DEFAULT_ACCOUNT.authToken;
-      const sandbox = node('sandbox', 'sandbox/server.ts', {
+      const startSandbox = node('sandbox', 'sandbox/server.ts', () => ({
         ...env,
         SANDBOX_PORT: String(sandboxPort),
         SANDBOX_ACCOUNTS: `${env.TWILIO_ACCOUNT_SID}:${env.TWILIO_AUTH_TOKEN}`,
+      }), sandboxPort);
+      await supervisor.add('sandbox', async () => {
+        const sandbox = await startSandbox();
+        // The sandbox keeps its numbers in memory: after a restart the shared pool is registered again.
+        if (config) await ensureSharedPool(config, createProviderDirectory(config), POOL).catch((err: Error) => say(`shared pool not registered again: ${err.message}`));
+        return sandbox;
       });
-      await waitForPort('127.0.0.1', sandboxPort, { process: sandbox });
       env.SANDBOX_URL = `http://127.0.0.1:${sandboxPort}`;
       urls['Sandbox carrier (play the customer)'] = `${env.SANDBOX_URL}/sandbox`;
     })(),
   ]);
 
-  const config = loadConfig(env);
+  config = loadConfig(env);
   await connectDatabase(config.MONGODB_URI);
   const workspaceId = await ensureDemoWorkspace();
-  await ensureSharedPool(config, createProviderDirectory(config), { local: 3, toll_free: 2 });
+  await ensureSharedPool(config, createProviderDirectory(config), POOL);
   const keys = await issueDemoKeys(workspaceId);
-  await disconnectDatabase();
 
-  const api = node('api', 'server.ts', env);
-  node('worker', 'worker.ts', env);
-  await waitForPort('127.0.0.1', apiPort, { process: api });
+  await supervisor.add('worker', node('worker', 'worker.ts', () => env));
+  await supervisor.add('api', node('api', 'server.ts', () => env, apiPort));
   await waitUntilReady(apiUrl);
-  writeRuntime({ apiUrl, sandboxUrl: env.SANDBOX_URL ?? null, mongodbUri: config.MONGODB_URI, temporalAddress: config.TEMPORAL_ADDRESS, pid: process.pid });
+  runtime = { apiUrl, sandboxUrl: env.SANDBOX_URL ?? null, mongodbUri: config.MONGODB_URI, temporalAddress: config.TEMPORAL_ADDRESS, pid: process.pid };
+  writeRuntime({ ...runtime, processes: supervisor.pids() });
 
   const seed = { workspaceId, apiUrl, sandboxUrl: env.SANDBOX_URL ?? null, keys };
   say(`\nsms-channel is ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -134,8 +144,10 @@ async function main() {
   say(`    support key  ${keys.support}`);
   say(`\n  Try: curl -H "Authorization: Bearer ${keys.admin}" ${apiUrl}/v1/workspaces/${workspaceId}/sms/numbers`);
   say(`\n${JSON.stringify(seed)}`);
-  say('\nCtrl-C stops everything.');
+  say('\nA process that stops is restarted; Ctrl-C stops everything.');
 }
+
+const POOL = { local: 3, toll_free: 2 };
 
 async function waitUntilReady(apiUrl: string) {
   const deadline = Date.now() + 60_000;
@@ -155,7 +167,9 @@ async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
   say('\nstopping ...');
-  for (const s of [...stops].reverse()) await s.stop().catch(() => undefined);
+  await supervisor.stopAll();
+  await outbox?.close().catch(() => undefined);
+  await disconnectDatabase().catch(() => undefined);
   process.exit(code);
 }
 

@@ -1,4 +1,5 @@
-import { publicUrl, type Config } from './config';
+import type { Config } from './config';
+import { webhookUrls, type WebhookUrls } from './webhooks/urls';
 import { PhoneNumber, Workspace, type NumberType } from './db/models';
 import { newId } from './db/ids';
 import { issueApiKey } from './api/auth';
@@ -44,7 +45,7 @@ export async function issueDemoKeys(workspaceId: string) {
  */
 export async function ensureSharedPool(config: Config, providers: ProviderDirectory, wanted: { local: number; toll_free: number }) {
   const provider = providers.platform.provider;
-  const hooks = { smsUrl: `${publicUrl(config)}/webhooks/twilio/sms`, statusCallback: `${publicUrl(config)}/webhooks/twilio/status` };
+  const hooks = webhookUrls(config);
   const existing = await PhoneNumber.find({ kind: 'shared' }).lean();
   for (const number of existing) {
     const [atProvider] = await provider.findNumbers({ phoneNumber: number.e164 });
@@ -60,7 +61,7 @@ export async function ensureSharedPool(config: Config, providers: ProviderDirect
   }
 }
 
-async function buyPoolNumbers(provider: SmsProvider, type: 'local' | 'toll_free', count: number, hooks: { smsUrl: string; statusCallback: string }) {
+async function buyPoolNumbers(provider: SmsProvider, type: 'local' | 'toll_free', count: number, hooks: WebhookUrls) {
   const offered = await provider.searchNumbers({ country: 'US', type, ...(type === 'local' ? { areaCode: '415' } : {}), limit: count });
   for (const candidate of offered.slice(0, count)) {
     const bought = await provider.buyNumber({ phoneNumber: candidate.phoneNumber, friendlyName: POOL_NAME, ...hooks });
@@ -79,7 +80,7 @@ async function buyPoolNumbers(provider: SmsProvider, type: 'local' | 'toll_free'
 }
 
 /** Real Twilio: adopts the listed numbers the platform account already owns (never buys). */
-async function registerPoolNumbers(provider: SmsProvider, listed: string[], known: string[], hooks: { smsUrl: string; statusCallback: string }) {
+async function registerPoolNumbers(provider: SmsProvider, listed: string[], known: string[], hooks: WebhookUrls) {
   for (const e164 of listed.filter((n) => !known.includes(n))) {
     const [owned] = await provider.findNumbers({ phoneNumber: e164 });
     if (!owned) throw new Error(`SHARED_POOL_NUMBERS lists ${e164}, which the platform's Twilio account does not own`);

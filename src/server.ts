@@ -5,6 +5,7 @@ import { connectDatabase, disconnectDatabase } from './db/connect';
 import { connectTemporal } from './temporal/client';
 import { createApp } from './api/app';
 import { ensureWebhookHealthSchedule } from './health/monitor';
+import { ensureInboundReconcileSchedule } from './inbox/reconcileSchedule';
 import type { Services } from './services';
 import { createProviderDirectory } from './provider/directory';
 
@@ -15,6 +16,8 @@ export async function startApi(config: Config): Promise<{ server: Server; url: s
   const services: Services = { config, log, temporal, providers: createProviderDirectory(config) };
   // The periodic webhook check's schedule: created idempotently by every replica as it starts.
   await ensureWebhookHealthSchedule(temporal, config);
+  // Also runs the reconciliation now: texts whose webhooks failed while no API answered are read back.
+  await ensureInboundReconcileSchedule(temporal, config);
   const app = createApp(services);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));

@@ -298,7 +298,7 @@ describe('SMS channel settings', function () {
       assert.equal((await call(stack.url, 'GET', '/healthz')).status, 200);
       const ready = await call(stack.url, 'GET', '/readyz');
       assert.equal(ready.status, 200);
-      assert.deepEqual(ready.body.checks, { mongodb: true, temporal: true });
+      assert.deepEqual(ready.body.checks, { mongodb: true, temporal: true, worker: true });
       const metrics = await call(stack.url, 'GET', '/metrics');
       assert.match(String(metrics.body), /http_request_duration_seconds/);
       const doc = await call(stack.url, 'GET', '/openapi.json');

@@ -526,7 +526,7 @@ describe('web console (headless Chromium)', function () {
       await admin.locator(`#connect-${numberSid}`).click();
       const manual = admin.locator('#manual-webhook');
       await manual.waitFor();
-      assert.equal(await admin.locator('#manual-url').innerText(), `${stack.url}/webhooks/twilio/sms`);
+      assert.equal(await admin.locator('#manual-url').innerText(), `${stack.url}/webhooks/twilio/sms#${stack.config.INBOUND_WEBHOOK_RETRY}`);
       assert.match(await manual.innerText(), new RegExp(`choose \\${e164}`));
       await admin.locator(`#account-number-${numberSid} .badge`, { hasText: 'Connected' }).waitFor();
       const channel = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin })).body;

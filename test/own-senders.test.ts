@@ -127,11 +127,13 @@ describe('own provider account and sender IDs', function () {
       const [chosen] = account.numbers;
       const res = await api(ws, 'POST', `/provider-account/numbers/${chosen.sid}/connect`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.deepEqual(res.body.webhook, { status: 'set', smsUrl: smsUrlOf(stack) });
+      // Our SmsUrl carries the provider's retry instruction (Twilio's connection overrides).
+      const ours = `${smsUrlOf(stack)}#${stack.config.INBOUND_WEBHOOK_RETRY}`;
+      assert.deepEqual(res.body.webhook, { status: 'set', smsUrl: ours });
       assert.equal(res.body.channel.status, 'connected');
       assert.equal(res.body.channel.number.e164, chosen.e164);
       assert.equal(res.body.channel.number.kind, 'byo');
-      assert.equal((await carrierNumber(chosen.e164))?.smsUrl, smsUrlOf(stack));
+      assert.equal((await carrierNumber(chosen.e164))?.smsUrl, ours);
       // connecting again is harmless
       assert.equal((await api(ws, 'POST', `/provider-account/numbers/${chosen.sid}/connect`)).status, 200);
       assert.equal(await PhoneNumber.countDocuments({ e164: chosen.e164 }), 1);
@@ -163,9 +165,10 @@ describe('own provider account and sender IDs', function () {
       const res = await api(ws, 'POST', `/provider-account/numbers/${account.numbers[0].sid}/connect`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.webhook.status, 'manual');
-      assert.equal(res.body.webhook.smsUrl, smsUrlOf(stack));
+      const ours = `${smsUrlOf(stack)}#${stack.config.INBOUND_WEBHOOK_RETRY}`;
+      assert.equal(res.body.webhook.smsUrl, ours);
       assert.equal(res.body.webhook.method, 'POST');
-      assert.ok(res.body.webhook.steps.some((s: string) => s.includes(smsUrlOf(stack))));
+      assert.ok(res.body.webhook.steps.some((s: string) => s.includes(ours)));
       assert.ok(res.body.webhook.steps.some((s: string) => s.includes(account.numbers[0].e164)));
       assert.equal((await carrierNumber(account.numbers[0].e164))?.smsUrl, 'https://old-crm.example.test/sms');
       assert.equal(res.body.channel.status, 'connected');

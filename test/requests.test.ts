@@ -106,7 +106,7 @@ describe('Custom-number requests', function () {
 
       const [atProvider] = await provider.findNumbers({ friendlyName: request.id });
       assert.equal(atProvider.phoneNumber, e164);
-      assert.equal(atProvider.smsUrl, `${publicUrl(stack.config)}/webhooks/twilio/sms`);
+      assert.equal(atProvider.smsUrl, `${publicUrl(stack.config)}/webhooks/twilio/sms#${stack.config.INBOUND_WEBHOOK_RETRY}`);
       assert.equal(atProvider.statusCallback, `${publicUrl(stack.config)}/webhooks/twilio/status`);
 
       const channel = await api('GET', `/v1/workspaces/${ws.id}/sms`, ws.admin);

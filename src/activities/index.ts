@@ -4,6 +4,7 @@ import type { Mailer } from '../mail/mailer';
 import type { ProviderDirectory } from '../provider/directory';
 import { createNumberActivities } from './numbers';
 import { createHealthActivities } from './health';
+import { createInboundActivities } from './inbound';
 import { createRequestActivities } from './requests';
 import { createMessagingActivities } from './messaging';
 
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createNumberActivities(),
     ...createHealthActivities(deps),
+    ...createInboundActivities(deps),
     ...createRequestActivities(deps),
     ...createMessagingActivities(deps),
   };

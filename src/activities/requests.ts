@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { publicUrl } from '../config';
+import { webhookUrls } from '../webhooks/urls';
 import { NumberRequest } from '../db/models';
 import { ProviderError } from '../provider';
 import { loadChannel } from '../numbers/channel';
@@ -40,7 +40,7 @@ async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
 
 export function createRequestActivities(deps: ActivityDeps) {
   const { config, log, providers, mailer } = deps;
-  const webhooks = { smsUrl: `${publicUrl(config)}/webhooks/twilio/sms`, statusCallback: `${publicUrl(config)}/webhooks/twilio/status` };
+  const webhooks = webhookUrls(config);
   const mailContext = {
     supportEmail: config.SUPPORT_EMAIL,
     consoleUrl: config.CONSOLE_URL,

@@ -1,6 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import mongoose from 'mongoose';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
@@ -8,6 +7,9 @@ import { httpDuration, metrics } from '../metrics';
 import type { Services } from '../services';
 import { openApiDocument } from './openapi';
 import { docsPage } from './docs';
+import { apiLimits, failedAuthLimit } from './limits';
+import { methodNotAllowed } from './methods';
+import { readiness } from './readiness';
 import { ownSenderRoutes } from './routes/ownSenders';
 import { channelRoutes } from './routes/channel';
 import { messageRoutes } from './routes/messages';
@@ -34,7 +36,7 @@ export function createApp(services: Services) {
     pinoHttp({
       logger: log,
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string) || randomUUID();
+        const id = requestIdOf(req.headers['x-request-id']);
         res.setHeader('x-request-id', id);
         return id;
       },
@@ -53,16 +55,16 @@ export function createApp(services: Services) {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks = {
-      mongodb: mongoose.connection.readyState === 1 && (await ping(() => mongoose.connection.db!.admin().ping())),
-      temporal: await ping(() => services.temporal.connection.workflowService.getSystemInfo({})),
-    };
-    const ready = checks.mongodb && checks.temporal;
+    const { ready, checks } = await readiness(services.temporal, config);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+
+  // Webhooks (under /webhooks) are not limited: the provider signs them and retries what we refuse.
+  const failedAuth = failedAuthLimit(config, log);
+  app.use('/v1', failedAuth.check, ...apiLimits(config));
 
   const router = express.Router();
   channelRoutes(router, services);
@@ -80,10 +82,12 @@ export function createApp(services: Services) {
   docsPage(app);
   app.use(consoleRouter());
 
+  app.use(methodNotAllowed());
   app.use((req, _res, next) => next(new AppError('not_found', `No route ${req.method} ${req.path}.`)));
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const error = toAppError(err);
     if (error.status >= 500) req.log.error({ err }, 'request failed');
+    if (error.status === 401) await failedAuth.recordFailure(res);
     res.status(error.status).json({
       error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
     });
@@ -91,14 +95,13 @@ export function createApp(services: Services) {
   return app;
 }
 
-async function ping(check: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * A client's X-Request-Id is kept (so a request can be followed across systems) when it is short
+ * and plainly written; anything else is replaced, so a log line or an echoed header cannot carry
+ * 6,000 characters or a forged line.
+ */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const requestIdOf = (given: string | string[] | undefined) => (typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID());
 
 /** Maps anything thrown to the error contract; internals never reach the response. */
 function toAppError(err: unknown): AppError {

@@ -46,7 +46,10 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
 ): void {
   const status = spec.status ?? 200;
   const errorResponses = Object.fromEntries(
-    [...new Set([400, ...(spec.roles ? [401, 403] : []), ...(spec.errors ?? [])])].map((code) => [
+    // Every keyed route can answer 401/403 and the abuse limits' 429; a path with an id, 404 (another workspace's ids too).
+    [...new Set([400, ...(spec.roles ? [401, 403, 429] : []), ...(spec.path.includes('/:') ? [404] : []), ...(spec.errors ?? [])])]
+      .sort()
+      .map((code) => [
       String(code),
       { description: 'Error', content: { 'application/json': { schema: errorSchema } } },
     ]),
@@ -60,7 +63,8 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
     request: {
       params: spec.params as never,
       query: spec.query as never,
-      body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
+      // Required exactly when the validator refuses a missing body (it reads a missing body as {}).
+      body: spec.body ? { required: !spec.body.safeParse({}).success, content: { 'application/json': { schema: spec.body } } } : undefined,
     },
     responses: {
       [String(status)]: spec.response

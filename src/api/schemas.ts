@@ -14,6 +14,12 @@ export const numberSchema = z
   })
   .openapi('PhoneNumber');
 
+/**
+ * Free text that is trimmed and may not be blank. The `\S` pattern says so in the OpenAPI
+ * document too (a bare `minLength: 1` would promise that " " is accepted).
+ */
+export const text = (max: number) => z.string().regex(/\S/, 'must not be blank').trim().max(max);
+
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 export const paging = z.object({

@@ -1,4 +1,5 @@
-import { publicUrl, type Config } from '../config';
+import type { Config } from '../config';
+import { webhookUrls, type WebhookUrls } from '../webhooks/urls';
 import { PhoneNumber, SmsChannel, WEBHOOK_STATUSES } from '../db/models';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ProviderNumber } from '../provider/port';
@@ -13,25 +14,23 @@ export interface WebhookCheck {
 }
 
 /** What every number of ours must have at the provider for replies and delivery reports to reach us. */
-export function expectedWebhooks(config: Config) {
-  const base = publicUrl(config);
-  return { smsUrl: `${base}/webhooks/twilio/sms`, statusCallback: `${base}/webhooks/twilio/status` };
-}
-type Expected = ReturnType<typeof expectedWebhooks>;
+export const expectedWebhooks = (config: Config) => webhookUrls(config);
+type Expected = WebhookUrls;
 
 export interface WebhookCheckDeps {
   providers: ProviderDirectory;
   expected: Expected;
 }
 
-/** A `#rc=…` fragment only tunes the provider's retries; it does not change where the webhook goes. */
-const target = (url: string | null | undefined) => (url ?? '').split('#')[0];
-
-/** The fields the provider has wrong, as sentences: "SmsUrl is 'x', not 'y'". */
+/**
+ * The fields the provider has wrong, as sentences: "SmsUrl is 'x'". The SmsUrl's `#rc=…` fragment
+ * counts: without it the provider never retries a failed delivery.
+ */
 function differences(found: ProviderNumber, expected: Expected): string[] {
   const out: string[] = [];
-  if (target(found.smsUrl) !== expected.smsUrl) out.push(`its SmsUrl is ${JSON.stringify(found.smsUrl || '(empty)')}`);
-  if (target(found.statusCallback) !== expected.statusCallback) out.push(`its StatusCallback is ${JSON.stringify(found.statusCallback || '(empty)')}`);
+  if ((found.smsUrl ?? '') !== expected.smsUrl) out.push(`its SmsUrl is ${JSON.stringify(found.smsUrl || '(empty)')}`);
+  if ((found.smsFallbackUrl ?? '') !== expected.smsFallbackUrl) out.push(`its SmsFallbackUrl is ${JSON.stringify(found.smsFallbackUrl || '(empty)')}`);
+  if ((found.statusCallback ?? '') !== expected.statusCallback) out.push(`its StatusCallback is ${JSON.stringify(found.statusCallback || '(empty)')}`);
   return out;
 }
 
@@ -77,13 +76,13 @@ async function diagnose(
   const wrong = differences(found, expected);
   if (wrong.length === 0) return { status: 'ok', detail: `${number.e164} sends messages and delivery reports to us (checked ${now.toISOString()}).` };
   if (platformOwned) {
-    await handle.provider.updateNumber(found.sid, { smsUrl: expected.smsUrl, statusCallback: expected.statusCallback });
+    await handle.provider.updateNumber(found.sid, { smsUrl: expected.smsUrl, smsFallbackUrl: expected.smsFallbackUrl, statusCallback: expected.statusCallback });
     return { status: 'repaired', detail: `${number.e164} was misconfigured (${wrong.join('; ')}); we set the SmsUrl to ${expected.smsUrl} and the StatusCallback to ${expected.statusCallback}.` };
   }
   return {
     status: 'misconfigured',
     detail:
       `Replies to ${number.e164} cannot reach this inbox: ${wrong.join('; ')}. In your Twilio console, open Phone Numbers → ${number.e164} → Messaging and set ` +
-      `"A message comes in" to Webhook ${expected.smsUrl} (HTTP POST), and the status callback URL to ${expected.statusCallback}. Then ask for a check again.`,
+      `"A message comes in" to Webhook ${expected.smsUrl} (HTTP POST)${expected.smsFallbackUrl ? `, "Primary handler fails" to ${expected.smsFallbackUrl}` : ''}, and the status callback URL to ${expected.statusCallback}. Then ask for a check again.`,
   };
 }

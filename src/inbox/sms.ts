@@ -27,7 +27,7 @@ export type InboundOutcome =
  * An inbound text, top-down: the number → the workspace that holds it (or held it, in cool-down)
  * → the thread → the keyword's effect (SMS only, as Twilio applies them) → the answer to give.
  */
-export async function receiveText(text: InboundText, now = new Date()): Promise<InboundOutcome> {
+export async function receiveText(text: InboundText, now = new Date(), options: { late?: boolean } = {}): Promise<InboundOutcome> {
   const number = await numberByE164(text.to);
   if (!number) return { outcome: 'unknown_number' };
   const workspaceId = await workspaceReceiving(number);
@@ -41,7 +41,8 @@ export async function receiveText(text: InboundText, now = new Date()): Promise<
   // A duplicate delivery re-applies these: each is idempotent, and the first attempt may have
   // stored the message and failed before them.
   const [reply] = await Promise.all([
-    applyKeyword(keyword, workspaceId, text, received),
+    // A text read back late (reconciliation) has no webhook answer to carry the HELP reply.
+    applyKeyword(options.late && keyword === 'help' ? null : keyword, workspaceId, text, received),
     noteInbound(workspaceId, received.createdAt),
   ]);
   return { outcome: received.duplicate ? 'duplicate' : 'stored', workspaceId, conversationId: received.conversationId, keyword, reply };

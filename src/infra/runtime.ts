@@ -11,6 +11,8 @@ export interface RuntimeInfo {
   mongodbUri: string;
   temporalAddress: string;
   pid: number;
+  /** The pids of `npm start`'s children by name (they change when one is restarted). */
+  processes?: Record<string, number | undefined>;
 }
 
 const file = () => path.join(dataDir(), 'runtime.json');

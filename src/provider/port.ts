@@ -73,6 +73,8 @@ export interface BuyNumberInput {
   phoneNumber?: string;
   areaCode?: string;
   smsUrl: string;
+  /** Tried by the provider when smsUrl fails; empty: none. */
+  smsFallbackUrl?: string;
   statusCallback: string;
   friendlyName: string;
 }
@@ -83,11 +85,13 @@ export interface ProviderNumber {
   phoneNumber: string;
   friendlyName: string;
   smsUrl: string;
+  smsFallbackUrl: string;
   statusCallback: string;
 }
 
 export interface NumberPatch {
   smsUrl?: string;
+  smsFallbackUrl?: string;
   statusCallback?: string;
   friendlyName?: string;
 }

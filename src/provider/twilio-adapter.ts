@@ -126,6 +126,7 @@ function toNumber(n: NumberInstance): ProviderNumber {
     phoneNumber: n.phoneNumber,
     friendlyName: n.friendlyName,
     smsUrl: n.smsUrl,
+    smsFallbackUrl: n.smsFallbackUrl ?? '',
     statusCallback: n.statusCallback,
   };
 }
@@ -199,6 +200,7 @@ export class TwilioProvider implements SmsProvider {
           ...(input.phoneNumber ? { phoneNumber: input.phoneNumber } : { areaCode: input.areaCode }),
           smsUrl: input.smsUrl,
           smsMethod: 'POST',
+          ...(input.smsFallbackUrl && { smsFallbackUrl: input.smsFallbackUrl, smsFallbackMethod: 'POST' }),
           statusCallback: input.statusCallback,
           friendlyName: input.friendlyName,
         }),

@@ -16,6 +16,7 @@ export interface ProvisionInput {
 /** Where the provider sends the number's inbound messages and status callbacks. */
 export interface WebhookUrls {
   smsUrl: string;
+  smsFallbackUrl?: string;
   statusCallback: string;
 }
 

@@ -45,6 +45,7 @@ const seedNumberSchema = z.object({
   phoneNumber: z.string().regex(/^(\+[1-9]\d{7,14}|\d{5,6})$/, 'E.164, or 5–6 digits for a short code'),
   type: z.enum(['local', 'toll_free', 'short_code']),
   smsUrl: z.string().nullable().optional(),
+  smsFallbackUrl: z.string().nullable().optional(),
   statusCallback: z.string().nullable().optional(),
   friendlyName: z.string().optional(),
   /** Segments per second for this number, overriding its type's default. */
@@ -149,6 +150,7 @@ export function controlRouter(carrier: Carrier): Router {
     const patch = {
       type: input.type,
       ...(input.smsUrl !== undefined && { smsUrl: input.smsUrl }),
+      ...(input.smsFallbackUrl !== undefined && { smsFallbackUrl: input.smsFallbackUrl }),
       ...(input.statusCallback !== undefined && { statusCallback: input.statusCallback }),
       ...(input.friendlyName !== undefined && { friendlyName: input.friendlyName }),
       ...(input.throughput !== undefined && { throughput: input.throughput }),

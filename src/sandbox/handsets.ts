@@ -29,6 +29,8 @@ export interface InboundResult {
   sid: string;
   /** False when the number has no SmsUrl or every attempt failed. */
   delivered: boolean;
+  /** Which URL took it, when delivered: the SmsUrl or the SmsFallbackUrl. */
+  deliveredTo?: 'primary' | 'fallback';
   attempts: number;
   /** HTTP status of the last attempt, or null if none was answered. */
   responseStatus: number | null;
@@ -42,10 +44,10 @@ export interface InboundResult {
 
 /**
  * Connection overrides in the SmsUrl fragment: `rc` retries (at most 5) under the policies in
- * `rp` (ct: connect failure, rt: read timeout, 4xx, 5xx, all), `ct`/`rt` timeouts in ms.
- * Without a fragment Twilio does not retry.
+ * `rp` (ct: connect failure, rt: read timeout, 4xx, 5xx, all), `ct`/`rt` timeouts in ms, and `tt`
+ * the total time all attempts may take (no retry starts after it). Without a fragment Twilio does not retry.
  */
-export function parseRetryFragment(fragment: string): { retries: number; policies: Set<string>; connectTimeoutMs: number; readTimeoutMs: number } {
+export function parseRetryFragment(fragment: string): { retries: number; policies: Set<string>; connectTimeoutMs: number; readTimeoutMs: number; totalTimeoutMs: number } {
   const p = new URLSearchParams(fragment);
   const int = (k: string, d: number) => {
     const v = Number.parseInt(p.get(k) ?? '', 10);
@@ -56,12 +58,14 @@ export function parseRetryFragment(fragment: string): { retries: number; policie
     policies: new Set((p.get('rp') ?? 'ct').split(',').map((s) => s.trim().toLowerCase())),
     connectTimeoutMs: int('ct', DEFAULT_TIMEOUTS.connectTimeoutMs),
     readTimeoutMs: int('rt', DEFAULT_TIMEOUTS.readTimeoutMs),
+    totalTimeoutMs: int('tt', DEFAULT_TIMEOUTS.readTimeoutMs),
   };
 }
 
 function shouldRetry(o: PostOutcome, policies: Set<string>): boolean {
   if (policies.has('all')) return true;
-  if (o.kind === 'connect') return policies.has('ct');
+  // A kept-alive connection the server has since closed fails like a refused one: no request got through.
+  if (o.kind === 'connect' || o.kind === 'network') return policies.has('ct');
   if (o.kind === 'read') return policies.has('rt');
   if (o.kind !== 'response') return false;
   return (o.status >= 400 && o.status < 500 && policies.has('4xx')) || (o.status >= 500 && policies.has('5xx'));
@@ -121,7 +125,12 @@ export class Handsets {
     const autoReply = this.applyKeyword(number, input.from, input.body);
     const result: InboundResult = { sid: msg.sid, delivered: false, attempts: 0, responseStatus: null, failure: null, twiml: null, replies: [], autoReply };
     if (!number.smsUrl) return result;
-    await this.deliverWebhook(number, msg, result);
+    await this.deliverWebhook(number.smsUrl, number, msg, result);
+    // As Twilio does: when the primary URL (and its retries) failed, the fallback URL is requested.
+    if (!result.delivered && number.smsFallbackUrl) {
+      await this.deliverWebhook(number.smsFallbackUrl, number, msg, result);
+      if (result.delivered) result.deliveredTo = 'fallback';
+    }
     if (result.delivered && result.twiml) {
       for (const reply of parseTwimlMessages(result.twiml)) {
         const out = this.deps.store.add(
@@ -156,13 +165,14 @@ export class Handsets {
     return text;
   }
 
-  private async deliverWebhook(number: OwnedNumber, msg: SandboxMessage, result: InboundResult): Promise<void> {
-    const hash = number.smsUrl!.indexOf('#');
-    const url = hash < 0 ? number.smsUrl! : number.smsUrl!.slice(0, hash);
-    const retry = parseRetryFragment(hash < 0 ? '' : number.smsUrl!.slice(hash + 1));
+  private async deliverWebhook(webhook: string, number: OwnedNumber, msg: SandboxMessage, result: InboundResult): Promise<void> {
+    const hash = webhook.indexOf('#');
+    const url = hash < 0 ? webhook : webhook.slice(0, hash);
+    const retry = parseRetryFragment(hash < 0 ? '' : webhook.slice(hash + 1));
     const params = this.webhookParams(number, msg);
     const token = this.deps.accounts.tokenOf(number.accountSid);
-    for (let attempt = 0; attempt <= retry.retries; attempt++) {
+    const deadline = Date.now() + retry.totalTimeoutMs;
+    for (let attempt = 0; attempt <= retry.retries && (attempt === 0 || Date.now() < deadline); attempt++) {
       result.attempts += 1;
       const injected = this.deps.faults.webhookFailure();
       const o: PostOutcome =
@@ -171,6 +181,7 @@ export class Handsets {
       result.failure = o.kind === 'response' ? null : `${o.kind}: ${o.error}`;
       if (o.kind === 'response' && o.status >= 200 && o.status < 300) {
         result.delivered = true;
+        result.deliveredTo = 'primary';
         result.twiml = o.body;
         return;
       }

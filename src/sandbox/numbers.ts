@@ -63,12 +63,13 @@ export interface NewNumber {
   type?: NumberType;
   friendlyName?: string;
   smsUrl?: string | null;
+  smsFallbackUrl?: string | null;
   smsMethod?: string;
   statusCallback?: string | null;
   throughput?: number | null;
 }
 
-export type NumberPatch = Partial<Pick<OwnedNumber, 'friendlyName' | 'smsUrl' | 'smsMethod' | 'statusCallback' | 'throughput'>>;
+export type NumberPatch = Partial<Pick<OwnedNumber, 'friendlyName' | 'smsUrl' | 'smsFallbackUrl' | 'smsMethod' | 'statusCallback' | 'throughput'>>;
 
 /** The shelf of numbers for sale and the numbers each account owns. */
 export class Numbers {
@@ -110,6 +111,7 @@ export class Numbers {
       locality: shelf?.locality ?? null,
       friendlyName: n.friendlyName ?? (shelf?.friendlyName ?? n.phoneNumber),
       smsUrl: n.smsUrl ?? null,
+      smsFallbackUrl: n.smsFallbackUrl ?? null,
       smsMethod: n.smsMethod ?? 'POST',
       statusCallback: n.statusCallback ?? null,
       throughput: n.throughput ?? null,

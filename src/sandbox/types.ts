@@ -31,6 +31,8 @@ export interface OwnedNumber {
   locality: string | null;
   friendlyName: string;
   smsUrl: string | null;
+  /** Requested when every attempt at smsUrl failed (Twilio's SmsFallbackUrl). */
+  smsFallbackUrl: string | null;
   smsMethod: string;
   statusCallback: string | null;
   /** Segments per second; overrides the type's default. */

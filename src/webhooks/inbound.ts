@@ -30,6 +30,19 @@ const formSchema = z.looseObject({
   NumSegments: z.coerce.number().int().min(1).max(100).optional(),
 });
 
+/**
+ * Media are fetched and shown by the console: only https URLs are kept. Anything else
+ * (`javascript:`, `file:`, plain http) is dropped, never stored, whoever signed the webhook.
+ */
+function isHttpsUrl(value: string): boolean {
+  if (value.length > 2000) return false;
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** The webhook's form, read into our terms; media come as numbered MediaUrlN / MediaContentTypeN pairs. */
 function readForm(body: unknown): InboundText {
   const parsed = formSchema.safeParse(body ?? {});
@@ -42,7 +55,7 @@ function readForm(body: unknown): InboundText {
   const media: InboundText['media'] = [];
   for (let i = 0; i < form.NumMedia; i++) {
     const url = form[`MediaUrl${i}`];
-    if (typeof url === 'string' && url) media.push({ url, contentType: String(form[`MediaContentType${i}`] ?? 'application/octet-stream') });
+    if (typeof url === 'string' && isHttpsUrl(url)) media.push({ url, contentType: String(form[`MediaContentType${i}`] ?? 'application/octet-stream') });
   }
   return {
     sid: form.MessageSid,

@@ -24,6 +24,10 @@ export interface Stack {
   sandbox: RunningSandbox;
   /** A real SMTP server capturing what the platform mailed. */
   smtp: CapturingSmtp;
+  /** Stops the API alone (its port stays ours to start it again); the worker keeps running. */
+  stopApi(): Promise<void>;
+  /** Starts the API again on the same port and configuration, as a restarted process would. */
+  startApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,21 +58,34 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     TWILIO_AUTH_TOKEN: PLATFORM_ACCOUNT.authToken,
     SANDBOX_URL: sandbox.url,
     SMTP_URL: smtp.url,
+    // Each test file's schedule would outlive it on the suite's Temporal; the tests of it turn it on.
+    INBOUND_RECONCILE_INTERVAL_SECONDS: '0',
     ...options.env,
   };
   const config = loadConfig(env);
   const { worker, connection } = await createWorker(config);
   const running = worker.run();
-  const api = await startApi(config);
+  let api: Awaited<ReturnType<typeof startApi>> | undefined = await startApi(config);
   return {
     url: api.url,
     config,
     env,
-    temporal: api.services.temporal,
+    /** The running API's client (a restarted API has a new one). */
+    get temporal() {
+      if (!api) throw new Error('the API is stopped');
+      return api.services.temporal;
+    },
     sandbox,
     smtp,
+    async stopApi() {
+      await api?.close();
+      api = undefined;
+    },
+    async startApi() {
+      api ??= await startApi(config);
+    },
     async stop() {
-      await api.close();
+      await api?.close();
       worker.shutdown();
       await running;
       await connection.close();

@@ -130,7 +130,7 @@ export function channelRoutes(router: Router, services: Services): void {
       tags,
       roles: ['admin'],
       params: wsParams,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.iso.datetime().optional() }),
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.iso.datetime({ offset: true }).optional() }),
       response: listOf(auditEntry),
     },
     async ({ params, query }) => {

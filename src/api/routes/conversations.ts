@@ -6,7 +6,7 @@ import { closeConversation, getConversation, listConversations, listMessages, ma
 import { replyToVisitor } from '../../webchat/reply';
 import { inboundSmsWebhook } from '../../webhooks/inbound';
 import { defineRoute } from '../route';
-import { listOf, wsParams } from '../schemas';
+import { listOf, text, wsParams } from '../schemas';
 import { webchatRoutes } from './webchat';
 import { inboundSettingsRoutes } from './inboundSettings';
 
@@ -118,7 +118,7 @@ export function conversationRoutes(router: Router): void {
       tags,
       roles,
       params: conversationParams,
-      body: z.object({ body: z.string().trim().min(1).max(2000) }).strict(),
+      body: z.object({ body: text(2000) }).strict(),
       status: 201,
       response: z.object({ id: z.string(), conversationId: z.string(), createdAt: z.string() }),
       errors: [404, 409],

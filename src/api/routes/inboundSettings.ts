@@ -5,7 +5,7 @@ import { helpTextOf, setHelpText } from '../../inbox/helpText';
 import { checkWebhooksNow } from '../../health/monitor';
 import { requireSmsAddon } from '../../workspaces/addon';
 import { defineRoute } from '../route';
-import { wsParams } from '../schemas';
+import { text, wsParams } from '../schemas';
 
 const helpTextSchema = z.object({ helpText: z.string(), isDefault: z.boolean() }).openapi('SmsHelpText');
 const webhookCheckSchema = z
@@ -32,7 +32,7 @@ export function inboundSettingsRoutes(router: Router, services: Services): void 
       tags,
       roles: ['admin'],
       params: wsParams,
-      body: z.object({ helpText: z.string().trim().min(1).max(320).nullable() }).strict(),
+      body: z.object({ helpText: text(320).nullable() }).strict(),
       response: helpTextSchema,
       errors: [402, 404],
     },

@@ -9,6 +9,7 @@ import { temporalSenderQueue } from '../../messaging/enqueue';
 import { toMessageView } from '../../messaging/view';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
+import { refuseForbiddenDestination } from '../destinations';
 
 const MAX_BODY_CHARS = 1600;
 
@@ -34,6 +35,12 @@ const messageSchema = z
   })
   .openapi('Message');
 
+/** Something other than white space (a whitespace-only text reaches a handset as an empty bubble). */
+const VISIBLE_TEXT = /\S/;
+/** No C0/C1 control characters but tab and line breaks (LF, or CR LF): a NUL or an escape sequence has no place in a text. */
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL_CHARACTERS = /^(?:[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]|\r\n)*$/;
+
 const sendBody = z
   .object({
     channel: z.literal('sms'),
@@ -41,8 +48,16 @@ const sendBody = z
     body: z
       .string()
       .min(1)
-      .refine((b) => [...b].length <= MAX_BODY_CHARS, `at most ${MAX_BODY_CHARS} characters`),
-    mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
+      .regex(VISIBLE_TEXT, 'must contain some text, not only spaces or line breaks')
+      .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters (other than line breaks and tabs)')
+      .refine((b) => [...b].length <= MAX_BODY_CHARS, `at most ${MAX_BODY_CHARS} characters`)
+      // The two patterns as one (OpenAPI keeps one); JSON Schema counts length in code points, as the refine does.
+      .openapi({ pattern: `^(?=[\\s\\S]*\\S)${NO_CONTROL_CHARACTERS.source.slice(1)}`, maxLength: MAX_BODY_CHARS }),
+    mediaUrls: z
+      .array(z.url({ protocol: /^https$/ }).max(2000).openapi({ pattern: '^https://' }))
+      .max(10)
+      .optional()
+      .openapi({ description: 'https URLs the provider fetches' }),
   })
   .strict();
 
@@ -80,6 +95,7 @@ export function messageRoutes(router: Router, services: Services): void {
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.', { header: 'Idempotency-Key' });
       }
+      await refuseForbiddenDestination(params.ws, body.to, config.REFUSED_DESTINATION_TYPES);
       return acceptMessage(deps, { workspaceId: params.ws, to: body.to, body: body.body, mediaUrls: body.mediaUrls, idempotencyKey: key, sentBy: principal.keyId });
     },
   );

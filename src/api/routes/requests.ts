@@ -7,7 +7,7 @@ import { requireSmsAddon } from '../../workspaces/addon';
 import { actorOf, numberRequests, toRequestView } from '../../requests/service';
 import { listAllRequests, listWorkspaceRequests } from '../../requests/store';
 import { defineRoute } from '../route';
-import { listOf, paging, wsParams } from '../schemas';
+import { listOf, paging, text, wsParams } from '../schemas';
 
 /**
  * Countries whose carriers refuse alphanumeric sender IDs (the North American numbering plan).
@@ -21,16 +21,16 @@ const requestBody = z
       .string()
       .transform((c) => c.toUpperCase())
       .refine((c) => /^[A-Z]{2}$/.test(c) && isSupportedCountry(c), 'an ISO 3166-1 alpha-2 country code, e.g. "US"')
-      .openapi({ example: 'US' }),
+      .openapi({ example: 'US', pattern: '^[A-Za-z]{2}$' }),
     type: z.enum(['local', 'toll_free', 'alphanumeric']),
     areaCode: z.string().regex(/^\d{1,5}$/, '1 to 5 digits').optional().openapi({ example: '415' }),
-    region: z.string().trim().min(1).max(64).optional().openapi({ example: 'CA' }),
+    region: text(64).optional().openapi({ example: 'CA' }),
     senderId: z
       .string()
       .regex(/^[A-Za-z0-9 ]{3,11}$/, '3 to 11 letters, digits or spaces')
       .refine((s) => /[A-Za-z]/.test(s), 'at least one letter')
       .optional()
-      .openapi({ example: 'ACME' }),
+      .openapi({ example: 'ACME', pattern: '^(?=.*[A-Za-z])[A-Za-z0-9 ]{3,11}$' }),
     note: z.string().max(1000).optional(),
   })
   .strict()
@@ -44,6 +44,13 @@ const requestBody = z
     if (NO_ALPHANUMERIC.has(r.country)) {
       ctx.addIssue({ code: 'custom', path: ['type'], message: `carriers in ${r.country} do not accept alphanumeric sender IDs; ask for a local or toll-free number` });
     }
+  })
+  // The cross-field rule above, for the OpenAPI document (the refinement itself is invisible there).
+  .openapi({
+    anyOf: [
+      { properties: { type: { type: 'string', enum: ['local', 'toll_free'] } }, not: { required: ['senderId'] } },
+      { properties: { type: { type: 'string', enum: ['alphanumeric'] } }, required: ['senderId'], not: { required: ['areaCode'] } },
+    ],
   });
 
 const timelineEntry = z.object({ at: z.string(), actor: z.string(), step: z.string(), detail: z.string().nullable() });
@@ -187,7 +194,7 @@ export function requestRoutes(router: Router, services: Services): void {
       summary: 'Reject with a reason the requester is told',
       ...support,
       params: idParams,
-      body: z.object({ reason: z.string().trim().min(1).max(1000) }).strict(),
+      body: z.object({ reason: text(1000) }).strict(),
       response: requestSchema,
       errors: [404, 409],
     },

@@ -5,7 +5,8 @@ import type { Services } from '../../services';
 import { AppError } from '../../errors';
 import { authenticateVisitor, postVisitorMessage, startSession, visitorMessages } from '../../webchat/sessions';
 import { defineRoute } from '../route';
-import { listOf, wsParams } from '../schemas';
+import { MongoRateStore } from '../rateLimitStore';
+import { listOf, text, wsParams } from '../schemas';
 
 const visitorMessageSchema = z
   .object({ id: z.string(), direction: z.enum(['inbound', 'outbound']), body: z.string(), createdAt: z.string() })
@@ -13,7 +14,7 @@ const visitorMessageSchema = z
 
 /**
  * The public web chat: no API key, a visitor token instead, and a rate limit per client address
- * and workspace. The limiter keeps its counts in this process, so each API replica allows the limit.
+ * and workspace, counted in the database so that it holds across API replicas.
  */
 export function webchatRoutes(router: Router, services: Services): void {
   const { config } = services;
@@ -24,6 +25,8 @@ export function webchatRoutes(router: Router, services: Services): void {
       limit: config.WEBCHAT_RATE_LIMIT,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      store: new MongoRateStore('webchat:'),
+      passOnStoreError: true,
       keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${req.params.ws}`,
       handler: (_req, _res, next, options) =>
         next(new AppError('rate_limited', `Too many chat requests; try again in ${Math.ceil(options.windowMs / 1000)} seconds.`)),
@@ -39,7 +42,7 @@ export function webchatRoutes(router: Router, services: Services): void {
       summary: 'A visitor starts a chat; the token in the answer is shown once and authorises the visitor',
       tags,
       params: wsParams,
-      body: z.object({ name: z.string().trim().min(1).max(100).optional() }).strict(),
+      body: z.object({ name: text(100).optional() }).strict(),
       status: 201,
       response: z.object({ sessionId: z.string(), token: z.string() }),
       errors: [404, 429],
@@ -55,7 +58,7 @@ export function webchatRoutes(router: Router, services: Services): void {
       summary: 'The visitor writes (Authorization: Bearer <visitor token>)',
       tags,
       params: wsParams,
-      body: z.object({ body: z.string().trim().min(1).max(2000) }).strict(),
+      body: z.object({ body: text(2000) }).strict(),
       status: 201,
       response: visitorMessageSchema,
       errors: [401, 429],

@@ -59,6 +59,7 @@ export function numbersRouter(carrier: Carrier): Router {
       phoneNumber,
       friendlyName: str(b.FriendlyName),
       smsUrl: str(b.SmsUrl) ?? null,
+      smsFallbackUrl: str(b.SmsFallbackUrl) || null,
       smsMethod: str(b.SmsMethod),
       statusCallback: str(b.StatusCallback) ?? null,
     });
@@ -104,6 +105,7 @@ export function numbersRouter(carrier: Carrier): Router {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const patch: NumberPatch = {};
     if (str(b.SmsUrl) !== undefined) patch.smsUrl = str(b.SmsUrl)!;
+    if (str(b.SmsFallbackUrl) !== undefined) patch.smsFallbackUrl = str(b.SmsFallbackUrl) || null;
     if (str(b.SmsMethod) !== undefined) patch.smsMethod = str(b.SmsMethod)!;
     if (str(b.StatusCallback) !== undefined) patch.statusCallback = str(b.StatusCallback)!;
     if (str(b.FriendlyName) !== undefined) patch.friendlyName = str(b.FriendlyName)!;

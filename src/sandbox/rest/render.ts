@@ -68,7 +68,7 @@ export function renderNumber(n: OwnedNumber) {
     sid: n.sid,
     sms_application_sid: '',
     sms_fallback_method: 'POST',
-    sms_fallback_url: '',
+    sms_fallback_url: n.smsFallbackUrl ?? '',
     sms_method: n.smsMethod,
     sms_url: n.smsUrl ?? '',
     status_callback: n.statusCallback ?? '',

@@ -49,6 +49,8 @@ export default {
   'error.provider_credentials_invalid': 'Twilio refused this Account SID and auth token. Copy both again from the Twilio Console.',
   'error.recipient_opted_out': 'The recipient has replied STOP and must text START before you can message them again.',
   'error.invalid_recipient': '{to} is not a valid phone number. Write it in international form, e.g. +14155550123.',
+  'error.destination_not_allowed': 'Texts to {to} are not sent: it is one of our own numbers, or a premium-rate or similar number.',
+  'error.method_not_allowed': 'This action is not available here.',
   'error.rate_limited': 'Too many requests just now. Wait a moment and try again.',
   'error.internal': 'Something went wrong on the server. Try again; if it keeps happening, contact support.',
   'error.unavailable': 'The service is briefly unavailable. Try again in a moment.',

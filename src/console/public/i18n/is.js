@@ -49,6 +49,8 @@ export default {
   'error.provider_credentials_invalid': 'Twilio hafnaði þessu Account SID og auth token. Afritaðu hvort tveggja aftur úr Twilio Console.',
   'error.recipient_opted_out': 'Viðtakandinn hefur svarað STOP og þarf að senda START áður en þú getur sent honum skilaboð aftur.',
   'error.invalid_recipient': '{to} er ekki gilt símanúmer. Skrifaðu það með landsnúmeri, t.d. +3546123456.',
+  'error.destination_not_allowed': 'Skilaboð til {to} eru ekki send: það er eitt af okkar eigin númerum, eða yfirgjaldsnúmer eða þess háttar.',
+  'error.method_not_allowed': 'Þessi aðgerð er ekki í boði hér.',
   'error.rate_limited': 'Of margar beiðnir í einu. Bíddu aðeins og reyndu aftur.',
   'error.internal': 'Eitthvað fór úrskeiðis á þjóninum. Reyndu aftur; ef það gerist ítrekað skaltu hafa samband við þjónustuver.',
   'error.unavailable': 'Þjónustan liggur tímabundið niðri. Reyndu aftur eftir smástund.',
