@@ -32,7 +32,7 @@ import { issueApiKey } from '../src/api/auth';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
 import { Connection, Client } from '@temporalio/client';
-import { arg, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
+import { arg, benchTokenKeys, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
 import { cpuSecondsOfTree } from './cpu-time';
 
 const ACCOUNT = { accountSid: `AC${'5'.repeat(32)}`, authToken: 'bench-outbound-token' };
@@ -68,6 +68,10 @@ function platformEnv(env: Env, taskQueue: string): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: 'production',
+    PROVIDER_TOKEN_KEYS: benchTokenKeys(),
+    // The load is one API key offering 100 requests a second: the abuse limits are not what is measured.
+    RATE_LIMIT_PER_KEY: '0',
+    RATE_LIMIT_PER_ADDRESS: '0',
     LOG_LEVEL: 'error',
     API_PORT: String(env.apiPort),
     PUBLIC_URL: env.publicUrl,
