@@ -4,6 +4,8 @@ import { contactIdFor } from '../src/inbox/threads';
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack, type TestWorkspace } from './support/stack';
 import { connectNumber, inboundForm, newMessageSid, postWebhook, randomE164, sharedNumber } from './support/inbound';
 import { startApiReplica } from './support/replica';
+import { signTwilioRequest } from '../src/sandbox';
+import { recordHandover } from '../src/messaging/status';
 
 /**
  * The product's own compare-and-set and counter paths, raced with truly concurrent requests: each
@@ -101,6 +103,52 @@ describe('Concurrent requests on the single-document guarantees', function () {
         assert.equal(conversations.length, 1);
         assert.equal(conversations[0].unreadCount, 50);
         assert.equal(await Message.countDocuments({ conversationId: conversations[0]._id, direction: 'inbound' }), 50);
+      });
+
+      it('when status callbacks for one message arrive at once, many times each and out of order, then it ends delivered with each step once (24 at once)', async () => {
+        const ws = await createTestWorkspace();
+        const number = await sharedNumber(stack);
+        const now = new Date();
+        const sid = newMessageSid();
+        const message = await Message.create({
+          _id: `msg_race_${sid}`,
+          workspaceId: ws.id,
+          conversationId: 'conv_none',
+          channel: 'sms',
+          direction: 'outbound',
+          from: number.e164,
+          to: randomE164('+1646'),
+          body: 'racing callbacks',
+          status: 'accepted',
+          statusRank: 0,
+          reached: ['accepted'],
+          statusHistory: [{ status: 'accepted', at: now }],
+          idempotencyKey: `race-${sid}`,
+          sendAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await recordHandover(message._id, sid);
+        const url = `${stack.config.PUBLIC_URL}/webhooks/twilio/status?messageId=${message._id}`;
+        const statuses = Array.from({ length: 8 }, () => ['delivered', 'sent', 'sending']).flat();
+        const callbacks = statuses.map((status, i) => {
+          const form = { MessageSid: sid, AccountSid: PLATFORM_ACCOUNT.accountSid, From: number.e164, To: message.to, MessageStatus: status };
+          return fetch(`${api(i)}/webhooks/twilio/status?messageId=${message._id}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest(PLATFORM_ACCOUNT.authToken, url, form) },
+            body: new URLSearchParams(form),
+          });
+        });
+        assert.deepEqual(
+          (await Promise.all(callbacks)).map((r) => r.status),
+          statuses.map(() => 204),
+        );
+        const stored = await Message.findById(message._id).lean();
+        assert.equal(stored?.status, 'delivered');
+        assert.deepEqual(
+          [...(stored?.statusHistory ?? [])].map((h) => h.status).sort(),
+          ['accepted', 'delivered', 'queued', 'sending', 'sent'],
+        );
       });
 
       it('when a customer texts STOP while agents send to them, then the opt-out stands and later sends are refused', async () => {
