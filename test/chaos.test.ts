@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../src/infra/processes';
-import type { RuntimeInfo } from '../src/infra/runtime';
+import { alive, readRuntime } from './support/processes';
 import { call } from './support/stack';
 import { eventually, randomRecipient } from './outbound.support';
 
@@ -33,15 +33,7 @@ describe('Chaos: processes killed during a burst', function () {
   let ws: string;
   let keys: { admin: string; agent: string };
 
-  const runtime = () => JSON.parse(readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as RuntimeInfo;
-  const alive = (p: number) => {
-    try {
-      process.kill(p, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const runtime = () => readRuntime(dataDir);
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'sms-channel-chaos-'));

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startApi } from '../src/server';
 import { freePort } from '../src/infra/processes';
-import type { RuntimeInfo } from '../src/infra/runtime';
+import { alive, readRuntime } from './support/processes';
 import { call, startStack, type Stack } from './support/stack';
 import { eventually } from './outbound.support';
 
@@ -42,16 +42,8 @@ describe('npm start’s supervisor', function () {
   let apiUrl: string;
   let adminKey: string;
 
-  const runtime = () => JSON.parse(readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as RuntimeInfo;
+  const runtime = () => readRuntime(dataDir);
   const pid = (name: string) => runtime().processes![name]!;
-  const alive = (p: number) => {
-    try {
-      process.kill(p, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const ready = async () => (await fetch(`${apiUrl}/readyz`).catch(() => undefined))?.status === 200;
 
   before(async function () {

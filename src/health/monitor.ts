@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { ensureSweepSchedule } from '../temporal/sweepSchedule';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { loadChannel } from '../numbers/channel';
@@ -15,29 +16,15 @@ export async function ensureWebhookHealthSchedule(temporal: Client, config: Conf
   const seconds = config.WEBHOOK_HEALTH_INTERVAL_SECONDS;
   if (seconds === 0) return;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const scheduleId = healthIds.schedule(taskQueue);
-  const spec = { intervals: [{ every: seconds * 1000 }], startAt: new Date(now.getTime() + seconds * 1000) };
-  try {
-    await temporal.schedule.create({
-      scheduleId,
-      spec,
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'webhookHealthSweepWorkflow',
-        workflowId: healthIds.sweep(taskQueue),
-        taskQueue,
-        args: [],
-        // A sweep stuck without a worker must not block the following ones forever (overlap: skip).
-        workflowExecutionTimeout: Math.max(seconds * 1000, 60_000),
-      },
-      policies: { overlap: 'SKIP', catchupWindow: seconds * 1000 },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    const handle = temporal.schedule.getHandle(scheduleId);
-    const current = await handle.describe();
-    if (current.spec.intervals?.[0]?.every !== seconds * 1000) await handle.update((prev) => ({ ...prev, spec }));
-  }
+  await ensureSweepSchedule(temporal, {
+    scheduleId: healthIds.schedule(taskQueue),
+    workflowType: 'webhookHealthSweepWorkflow',
+    workflowId: healthIds.sweep(taskQueue),
+    taskQueue,
+    everySeconds: seconds,
+    startAt: new Date(now.getTime() + seconds * 1000),
+    minTimeoutMs: 60_000,
+  });
 }
 
 /** "Check now": runs the check for one workspace and waits for it (concurrent requests share one run). */

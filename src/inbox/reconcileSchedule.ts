@@ -1,4 +1,5 @@
-import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { ensureSweepSchedule } from '../temporal/sweepSchedule';
 import type { Config } from '../config';
 import { inboundIds } from '../temporal/inbound';
 
@@ -11,29 +12,14 @@ export async function ensureInboundReconcileSchedule(temporal: Client, config: C
   const seconds = config.INBOUND_RECONCILE_INTERVAL_SECONDS;
   if (seconds === 0) return;
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const scheduleId = inboundIds.schedule(taskQueue);
-  const spec = { intervals: [{ every: seconds * 1000 }] };
-  const handle = temporal.schedule.getHandle(scheduleId);
-  try {
-    await temporal.schedule.create({
-      scheduleId,
-      spec,
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'inboundReconcileSweepWorkflow',
-        workflowId: inboundIds.sweep(taskQueue),
-        taskQueue,
-        args: [],
-        // A sweep stuck without a worker must not block the following ones forever (overlap: skip).
-        workflowExecutionTimeout: Math.max(seconds * 1000, 120_000),
-      },
-      policies: { overlap: 'SKIP', catchupWindow: seconds * 1000 },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    const current = await handle.describe();
-    if (current.spec.intervals?.[0]?.every !== seconds * 1000) await handle.update((prev) => ({ ...prev, spec }));
-  }
+  const handle = await ensureSweepSchedule(temporal, {
+    scheduleId: inboundIds.schedule(taskQueue),
+    workflowType: 'inboundReconcileSweepWorkflow',
+    workflowId: inboundIds.sweep(taskQueue),
+    taskQueue,
+    everySeconds: seconds,
+    minTimeoutMs: 120_000,
+  });
   // Buffered, not skipped, when a run is going: that run may have listed before the texts this process missed.
   await handle.trigger('BUFFER_ONE');
 }
