@@ -20,9 +20,8 @@ export const RateCounter = mongoose.models.RateCounter ?? mongoose.model('RateCo
 
 /**
  * An express-rate-limit store whose counts live in the database, so that every API replica counts
- * the same hits: two processes behind a balancer allow the limit once, not once each.
- * On FerretDB an `$inc` is read-then-replace, so hits arriving at the very same moment can be
- * counted once (a limit a little loose under a burst, never tighter than configured); MongoDB counts exactly.
+ * the same hits: two processes behind a balancer allow the limit once, not once each. Each hit is
+ * one atomic `$inc` upsert, so hits at the same moment all count.
  */
 export class MongoRateStore implements Store {
   windowMs = 60_000;
