@@ -28,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort, startProcess, waitForPort, type Managed } from '../src/infra/processes';
 import { PhoneNumber, Workspace, Message } from '../src/db/models';
 import { newId } from '../src/db/ids';
-import { issueApiKey } from '../src/api/auth';
+import { issueApiKey } from '../src/workspaces/store';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
 import { Connection, Client } from '@temporalio/client';

@@ -66,6 +66,8 @@ async function main() {
   env.API_PORT = String(apiPort);
   env.PUBLIC_URL = apiUrl;
   env.CONSOLE_URL ??= apiUrl;
+  // Assigned once, after the supervisor (whose restart hook reads it) is set up: const would be read before it is made.
+  // eslint-disable-next-line prefer-const
   let config: Config | undefined;
 
   // Each child keeps its port and data across restarts, so the others' settings stay right.

@@ -1,8 +1,9 @@
 import type { Config } from './config';
-import { webhookUrls, type WebhookUrls } from './webhooks/urls';
-import { PhoneNumber, Workspace, type NumberType } from './db/models';
+import { webhookUrls, type WebhookUrls } from './provider/webhookUrls';
+import { PhoneNumber } from './db/models';
+import type { NumberType } from './vocabulary';
 import { newId } from './db/ids';
-import { issueApiKey } from './api/auth';
+import { ensureWorkspace, issueApiKey } from './workspaces/store';
 import type { ProviderDirectory } from './provider/directory';
 import type { SmsProvider } from './provider/port';
 
@@ -12,19 +13,13 @@ const THROUGHPUT: Record<NumberType, number> = { local: 1, toll_free: 3, short_c
 
 /** The demo workspace, created on first use with the add-on on (so the quick start's curl works). */
 export async function ensureDemoWorkspace(): Promise<string> {
-  await Workspace.updateOne(
-    { _id: DEMO_WORKSPACE_ID },
-    {
-      $setOnInsert: {
-        name: 'Demo workspace',
-        defaultCountry: 'US',
-        addons: { sms: { active: true, changedAt: new Date() } },
-        helpText: 'Demo workspace: reply STOP to opt out. Questions? Write to support@example.com.',
-        createdAt: new Date(),
-      },
-    },
-    { upsert: true },
-  );
+  await ensureWorkspace(DEMO_WORKSPACE_ID, {
+    name: 'Demo workspace',
+    defaultCountry: 'US',
+    addons: { sms: { active: true, changedAt: new Date() } },
+    helpText: 'Demo workspace: reply STOP to opt out. Questions? Write to support@example.com.',
+    createdAt: new Date(),
+  });
   return DEMO_WORKSPACE_ID;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Contact, Conversation, Message, NumberHold } from '../src/db/models';
 import { contactIdFor } from '../src/inbox/threads';
-import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack, type TestWorkspace } from './support/stack';
+import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack } from './support/stack';
 import { connectNumber, inboundForm, newMessageSid, postWebhook, randomE164, sharedNumber } from './support/inbound';
 import { startApiReplica } from './support/replica';
 import { signTwilioRequest } from '../src/sandbox';

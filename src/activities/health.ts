@@ -1,12 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
 import { SmsChannel } from '../db/models';
-import { checkWebhooks, expectedWebhooks, type WebhookCheck } from '../health/webhooks';
+import { checkWebhooks, type WebhookCheck } from '../health/webhooks';
+import { webhookUrls } from '../provider/webhookUrls';
 import type { ProviderDirectory } from '../provider/directory';
 import { ProviderError } from '../provider/errors';
 
 export function createHealthActivities(deps: { config: Config; providers: ProviderDirectory }) {
-  const checkDeps = { providers: deps.providers, expected: expectedWebhooks(deps.config) };
+  const checkDeps = { providers: deps.providers, expected: webhookUrls(deps.config) };
   return {
     /** Workspaces with a connected number: the ones whose webhooks matter. */
     async listConnectedWorkspaces(): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { webhookUrls } from '../webhooks/urls';
+import { webhookUrls } from '../provider/webhookUrls';
 import { NumberRequest } from '../db/models';
 import { ProviderError } from '../provider';
 import { loadChannel } from '../numbers/channel';
@@ -9,7 +9,7 @@ import { composeRequestMail } from '../requests/mail';
 import { provisionNumber, type ProvisionInput } from '../requests/provisioning';
 import { markMailSent, saveRequestState } from '../requests/store';
 import type { ProvisionResult, RequestMailKind, RequestState } from '../requests/state';
-import type { ActivityDeps } from './index';
+import type { ActivityDeps } from './deps';
 
 const HEARTBEAT_EVERY_MS = 1000;
 

@@ -13,7 +13,7 @@ import { readiness } from './readiness';
 import { ownSenderRoutes } from './routes/ownSenders';
 import { channelRoutes } from './routes/channel';
 import { messageRoutes } from './routes/messages';
-import { statusCallbackWebhook } from '../webhooks/status';
+import { webhookRoutes } from './routes/webhooks';
 import { requestRoutes } from './routes/requests';
 import { inboxRoutes } from './routes/conversations';
 import { consoleRoutes } from './routes/console';
@@ -70,7 +70,7 @@ export function createApp(services: Services) {
   channelRoutes(router, services);
   ownSenderRoutes(router, services);
   messageRoutes(router, services);
-  statusCallbackWebhook(router, services);
+  webhookRoutes(router, services);
   requestRoutes(router, services);
   inboxRoutes(router, services);
   consoleRoutes(router);

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError } from '../errors';
-import { ApiKey, type Role } from '../db/models';
-import { newId } from '../db/ids';
+import type { Role } from '../vocabulary';
+import { findApiKey } from '../workspaces/store';
+import type { Actor } from '../audit/record';
 
 export interface Principal {
   keyId: string;
@@ -12,20 +12,14 @@ export interface Principal {
   email?: string;
 }
 
-export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
-
-/** Creates an API key and returns the only copy of its secret; only the hash is stored. */
-export async function issueApiKey(input: { role: Role; workspaceId?: string; label?: string; email?: string }) {
-  const secret = `sk_${input.role}_${randomBytes(24).toString('base64url')}`;
-  const doc = await ApiKey.create({ _id: newId('key'), hash: hashKey(secret), ...input });
-  return { id: doc._id, secret };
-}
+/** Who did it, as the audit trail and a request's timeline record it. */
+export const actorOf = (p: Principal): Actor => ({ keyId: p.keyId, role: p.role });
 
 export async function authenticate(req: Request, roles: readonly Role[]): Promise<Principal> {
   const header = req.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError('unauthenticated', 'Send your API key as "Authorization: Bearer <key>".');
-  const key = await ApiKey.findOne({ hash: hashKey(match[1]) }).lean();
+  const key = await findApiKey(match[1]);
   if (!key) throw new AppError('unauthenticated', 'This API key is not valid.');
   const principal: Principal = { keyId: key._id, role: key.role as Role, workspaceId: key.workspaceId ?? undefined, email: key.email ?? undefined };
   // A key of another workspace must not learn that the workspace exists: 404, before any role check.

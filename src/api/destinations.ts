@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode, type NumberType } from 'libphonenumber-js/max';
 import { AppError } from '../errors';
-import { Workspace } from '../db/models';
+import { findWorkspace } from '../workspaces/store';
 import { numberByE164 } from '../numbers/lookup';
 
 const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
@@ -22,7 +22,7 @@ const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
  * libphonenumber's full metadata (`/max`); a number it cannot read is left for the send path to refuse.
  */
 export async function refuseForbiddenDestination(workspaceId: string, to: string, refusedTypes: readonly NumberType[]): Promise<void> {
-  const workspace = await Workspace.findById(workspaceId, { defaultCountry: 1 }).lean();
+  const workspace = await findWorkspace(workspaceId);
   const parsed = parsePhoneNumberFromString(to, (workspace?.defaultCountry ?? 'US').toUpperCase() as CountryCode);
   if (!parsed?.isValid()) return;
   const e164 = parsed.number;

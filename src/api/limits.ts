@@ -3,7 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
-import { hashKey } from './auth';
+import { hashKey } from '../workspaces/store';
 import { MongoRateStore } from './rateLimitStore';
 
 /** The bearer token's hash (never the secret itself) names the client of a per-key limit. */

@@ -1,12 +1,8 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3, extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registry } from '../openapi/registry';
 
-extendZodWithOpenApi(z);
-
-/** Filled by defineRoute: the same zod schemas validate requests and describe them here. */
-export const registry = new OpenAPIRegistry();
-
-registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+export { registry };
 
 export const errorSchema = registry.register(
   'Error',

@@ -1,5 +1,4 @@
-import type { Config } from '../config';
-import { webhookUrls, type WebhookUrls } from '../webhooks/urls';
+import type { WebhookUrls } from '../provider/webhookUrls';
 import { PhoneNumber, SmsChannel, WEBHOOK_STATUSES } from '../db/models';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ProviderNumber } from '../provider/port';
@@ -13,8 +12,7 @@ export interface WebhookCheck {
   detail: string;
 }
 
-/** What every number of ours must have at the provider for replies and delivery reports to reach us. */
-export const expectedWebhooks = (config: Config) => webhookUrls(config);
+/** What every number of ours must have at the provider (src/provider/webhookUrls.ts). */
 type Expected = WebhookUrls;
 
 export interface WebhookCheckDeps {

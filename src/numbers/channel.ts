@@ -1,5 +1,6 @@
 import { AppError, notFound } from '../errors';
-import { NumberHold, PhoneNumber, SmsChannel, Workspace, type PhoneNumberDoc } from '../db/models';
+import { NumberHold, PhoneNumber, SmsChannel, type PhoneNumberDoc } from '../db/models';
+import { findWorkspace } from '../workspaces/store';
 import { recordAudit, type Actor } from '../audit/record';
 import { acquireNumber, dropHold, reserveNumber } from './pool';
 import type { ReleaseScheduler } from './release';
@@ -49,7 +50,7 @@ const changedMeanwhile = () => new AppError('conflict', 'The SMS settings were c
 
 /** The settings page: status, number, add-on and webhook health. */
 export async function getChannelView(workspaceId: string) {
-  const [workspace, channel] = await Promise.all([Workspace.findById(workspaceId).lean(), loadChannel(workspaceId)]);
+  const [workspace, channel] = await Promise.all([findWorkspace(workspaceId), loadChannel(workspaceId)]);
   if (!workspace) throw notFound('Workspace');
   const number = channel.numberId ? await PhoneNumber.findById(channel.numberId).lean() : null;
   return {

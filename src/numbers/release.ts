@@ -1,6 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { workflowIds } from '../temporal/names';
-import type { NumberReleaseInput } from '../workflows/numberRelease';
+import { NUMBER_RELEASE_WORKFLOW, workflowIds, type NumberReleaseInput } from '../temporal/names';
 
 export interface ReleaseScheduler {
   schedule(input: NumberReleaseInput): Promise<void>;
@@ -11,7 +10,7 @@ export interface ReleaseScheduler {
 export function temporalReleaseScheduler(temporal: Client, taskQueue: string): ReleaseScheduler {
   return {
     async schedule(input) {
-      await temporal.workflow.start('numberReleaseWorkflow', {
+      await temporal.workflow.start(NUMBER_RELEASE_WORKFLOW, {
         taskQueue,
         workflowId: workflowIds.numberRelease(input.numberId),
         args: [input],

@@ -1,4 +1,5 @@
-import { PhoneNumber, Workspace } from '../db/models';
+import { PhoneNumber } from '../db/models';
+import { workspaceExists } from '../workspaces/store';
 import { connectNumber, loadChannel, type ChannelDeps } from '../numbers/channel';
 import type { RequestSpec } from './state';
 import { isDuplicateKeyError } from '../db/errors';
@@ -30,7 +31,7 @@ export const requestNumberId = (requestId: string) => `num_${requestId.replace(/
  */
 export async function linkNumber(channel: ChannelDeps, input: LinkInput, accountSid: string): Promise<{ numberId: string; connected: boolean }> {
   const { requestId, workspaceId, e164 } = input;
-  if (!(await Workspace.exists({ _id: workspaceId }))) {
+  if (!(await workspaceExists(workspaceId))) {
     throw new LinkRefused(`the workspace ${workspaceId} no longer exists`);
   }
   if (input.spec.type === 'alphanumeric') throw new LinkRefused('an alphanumeric sender ID is not a phone number');

@@ -1,6 +1,7 @@
 import { ProviderError, type SmsProvider } from '../provider';
 import type { Logger } from '../log';
 import { describeSpec, type ProvisionResult, type RequestSpec } from './state';
+import type { WebhookUrls } from '../provider/webhookUrls';
 
 /** Provider answers meaning "that number cannot be had": try another. */
 const NUMBER_GONE = new Set([21422, 21452]);
@@ -11,13 +12,6 @@ export interface ProvisionInput {
   spec: RequestSpec;
   /** Support's choice; when it is gone, another matching number is taken. */
   phoneNumber?: string;
-}
-
-/** Where the provider sends the number's inbound messages and status callbacks. */
-export interface WebhookUrls {
-  smsUrl: string;
-  smsFallbackUrl?: string;
-  statusCallback: string;
 }
 
 /** The numbers the provider offers for a request: support's candidates, and provisioning's fallbacks. */

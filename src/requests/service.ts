@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Services } from '../services';
 import { AppError } from '../errors';
 import { ProviderError } from '../provider';
-import type { Principal } from '../api/auth';
+import type { Actor } from '../audit/record';
 import {
   NUMBER_REQUEST_WORKFLOW,
   approveRequest,
@@ -17,6 +17,7 @@ import { deleteRequest, findRequest, insertRequest, type RequestDoc } from './st
 import {
   FAILURE_DECIDED,
   FAILURE_NOT_PROVISIONABLE,
+  actorName,
   describeSpec,
   judgeDecision,
   type Decision,
@@ -29,8 +30,6 @@ import {
 /** How long a read waits for the workflow's own answer before showing the stored copy. */
 const QUERY_DEADLINE_MS = 2000;
 const CANDIDATES_LIMIT = 20;
-
-export const actorOf = (p: Principal) => `${p.role}:${p.keyId}`;
 
 /** A request for the API: the stored fields, with the workflow's live state when we have it. */
 export function toRequestView(doc: RequestDoc, live?: RequestState) {
@@ -65,12 +64,12 @@ export function numberRequests(services: Services) {
   const { config, temporal } = services;
   const handle = (id: string) => temporal.workflow.getHandle(numberRequestWorkflowId(id));
 
-  async function submit(workspaceId: string, spec: RequestSpec, principal: Principal): Promise<RequestView> {
+  async function submit(workspaceId: string, spec: RequestSpec, requester: Actor & { email?: string }): Promise<RequestView> {
     const doc = await insertRequest({
       workspaceId,
       spec,
-      requestedBy: { keyId: principal.keyId, ...(principal.email && { email: principal.email }) },
-      requested: { actor: actorOf(principal), step: 'requested', detail: describeSpec(spec) },
+      requestedBy: { keyId: requester.keyId, ...(requester.email && { email: requester.email }) },
+      requested: { actor: actorName(requester), step: 'requested', detail: describeSpec(spec) },
       openLimit: config.NUMBER_REQUESTS_OPEN_LIMIT,
     });
     const first = doc.timeline[0];
@@ -119,8 +118,9 @@ export function numberRequests(services: Services) {
    * decided request (409 with the current status). An ended workflow takes no updates: the stored
    * state is judged by the same rule.
    */
-  async function decide(id: string, decision: Decision, actor: string, arg: { phoneNumber?: string; reason?: string; workspaceId?: string }) {
+  async function decide(id: string, decision: Decision, by: Actor, arg: { phoneNumber?: string; reason?: string; workspaceId?: string }) {
     const doc = await findRequest(id, arg.workspaceId);
+    const actor = actorName(by);
     try {
       const h = handle(id);
       const state =

@@ -2,7 +2,9 @@
  * A custom-number request's state, shared by its workflow and the API. Pure (no I/O, no Node
  * built-ins): the workflow bundle imports it.
  */
-import type { RequestStatus } from '../db/models';
+import type { RequestStatus } from '../vocabulary';
+import type { RequestState, TimelineEntry } from '../temporal/requests';
+import type { Actor } from '../audit/record';
 
 export type RequestType = 'local' | 'toll_free' | 'alphanumeric';
 
@@ -16,23 +18,7 @@ export interface RequestSpec {
   note?: string;
 }
 
-export interface TimelineEntry {
-  /** ISO 8601 */
-  at: string;
-  /** `admin:<keyId>`, `support:<keyId>` or `system` */
-  actor: string;
-  step: string;
-  detail?: string;
-}
-
-/** What the workflow knows, returned by its query and its updates, and saved to MongoDB after each step. */
-export interface RequestState {
-  status: RequestStatus;
-  timeline: TimelineEntry[];
-  numberId?: string;
-  e164?: string;
-  reason?: string;
-}
+export type { RequestState, TimelineEntry };
 
 export type Decision = 'approve' | 'reject' | 'cancel';
 
@@ -75,6 +61,9 @@ export type ProvisionResult =
   | { outcome: 'unavailable'; reason: string };
 
 export type RequestMailKind = 'completed' | 'rejected' | 'expired' | `reminder-${number}`;
+
+/** How the timeline names who did a step: `admin:<keyId>`, `support:<keyId>`. */
+export const actorName = (actor: Actor) => `${actor.role}:${actor.keyId}`;
 
 /** "US, local, area code 415": a request's ask in words, for timelines and mails. */
 export function describeSpec(spec: RequestSpec): string {

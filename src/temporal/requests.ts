@@ -3,7 +3,25 @@
  * and query. Only @temporalio/workflow's define* functions and types here: the API imports this.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { RequestState } from '../requests/state';
+import type { RequestStatus } from '../vocabulary';
+
+export interface TimelineEntry {
+  /** ISO 8601 */
+  at: string;
+  /** `admin:<keyId>`, `support:<keyId>` or `system` */
+  actor: string;
+  step: string;
+  detail?: string;
+}
+
+/** What the workflow knows, returned by its query and its updates, and saved to MongoDB after each step. */
+export interface RequestState {
+  status: RequestStatus;
+  timeline: TimelineEntry[];
+  numberId?: string;
+  e164?: string;
+  reason?: string;
+}
 
 export const NUMBER_REQUEST_WORKFLOW = 'numberRequestWorkflow';
 

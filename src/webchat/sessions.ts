@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../errors';
-import { Contact, Conversation, Message, WebchatSession, Workspace } from '../db/models';
+import { Contact, Conversation, Message, WebchatSession } from '../db/models';
+import { workspaceExists } from '../workspaces/store';
 import { newId } from '../db/ids';
 import { findOrCreateContact } from '../inbox/threads';
 import { receiveMessage } from '../inbox/receive';
@@ -17,7 +18,7 @@ export interface Visitor {
 
 /** A visitor opens the chat: a contact of its own and a token, whose only copy goes back to the visitor. */
 export async function startSession(workspaceId: string, input: { name?: string }) {
-  if (!(await Workspace.exists({ _id: workspaceId }))) throw notFound('Workspace');
+  if (!(await workspaceExists(workspaceId))) throw notFound('Workspace');
   const sessionId = newId('wcs');
   const token = `wct_${randomBytes(24).toString('base64url')}`;
   const contact = await findOrCreateContact(workspaceId, `webchat:${sessionId}`);

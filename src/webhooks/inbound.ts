@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { publicUrl } from '../config';
 import { AppError } from '../errors';
 import { metrics } from '../metrics';
-import { registry } from '../api/openapi';
+import { registry } from '../openapi/registry';
 import type { Services } from '../services';
 import { receiveText, type InboundText } from '../inbox/sms';
 import { retryTransient } from '../db/errors';
+import { WEBHOOK_PATHS } from '../provider/webhookUrls';
 import { verifyProviderSignature } from './verify';
 
 export const inboundWebhooks = new Counter({
@@ -85,7 +86,7 @@ export function inboundSmsWebhook(router: Router, services: Services): void {
   const { providers, config } = services;
   registry.registerPath({
     method: 'post',
-    path: '/webhooks/twilio/sms',
+    path: WEBHOOK_PATHS.inbound,
     summary: 'Inbound message webhook (signed by the provider with X-Twilio-Signature; no API key)',
     tags: ['Provider webhooks'],
     request: { body: { content: { 'application/x-www-form-urlencoded': { schema: formSchema } } } },
@@ -96,7 +97,7 @@ export function inboundSmsWebhook(router: Router, services: Services): void {
     },
   });
 
-  router.post('/webhooks/twilio/sms', async (req: Request, res: Response) => {
+  router.post(WEBHOOK_PATHS.inbound, async (req: Request, res: Response) => {
     const to = typeof req.body?.To === 'string' ? strip(req.body.To) : undefined;
     await verifyProviderSignature(req, to, { providers, publicUrl: publicUrl(config) });
     const text = readForm(req.body);

@@ -2,7 +2,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { publicUrl } from '../config';
 import { AppError } from '../errors';
-import { registry } from '../api/openapi';
+import { registry } from '../openapi/registry';
 import { describeDeliveryError } from '../provider';
 import type { Services } from '../services';
 import { fromProviderStatus, recordProviderStatus } from '../messaging/status';

@@ -1,16 +1,11 @@
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { NumberActivities } from '../activities/numbers';
+import type { NumberReleaseInput } from '../temporal/names';
 
 const { releaseReservedNumber } = proxyActivities<NumberActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-
-export interface NumberReleaseInput {
-  numberId: string;
-  workspaceId: string;
-  cooldownSeconds: number;
-}
 
 /**
  * Keeps a shared number reserved for the workspace that held it during the cool-down (late

@@ -1,12 +1,12 @@
 import { AppError, notFound } from '../errors';
-import { Workspace } from '../db/models';
+import { findWorkspace, updateWorkspace } from './store';
 import { recordAudit, type Actor } from '../audit/record';
 
 export const ADDON_REQUIRED_MESSAGE =
   'The Text Messages add-on is not active for this workspace. An admin can turn it on under Billing → Add-ons (PUT /v1/workspaces/{ws}/addons/sms {"active": true}).';
 
 export async function isSmsAddonActive(workspaceId: string): Promise<boolean> {
-  const ws = await Workspace.findById(workspaceId, { addons: 1 }).lean();
+  const ws = await findWorkspace(workspaceId);
   if (!ws) throw notFound('Workspace');
   return ws.addons?.sms?.active === true;
 }
@@ -17,10 +17,7 @@ export async function requireSmsAddon(workspaceId: string): Promise<void> {
 }
 
 export async function setSmsAddon(workspaceId: string, active: boolean, actor: Actor) {
-  const before = await Workspace.findOneAndUpdate(
-    { _id: workspaceId },
-    { $set: { 'addons.sms.active': active, 'addons.sms.changedAt': new Date() } },
-  ).lean();
+  const before = await updateWorkspace(workspaceId, { $set: { 'addons.sms.active': active, 'addons.sms.changedAt': new Date() } });
   if (!before) throw notFound('Workspace');
   const wasActive = before.addons?.sms?.active === true;
   if (wasActive !== active) {

@@ -6,7 +6,7 @@ import { startApi } from '../../src/server';
 import { createWorker } from '../../src/worker';
 import { Workspace, PhoneNumber } from '../../src/db/models';
 import { newId } from '../../src/db/ids';
-import { issueApiKey } from '../../src/api/auth';
+import { issueApiKey } from '../../src/workspaces/store';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { startCapturingSmtp, type CapturingSmtp } from './smtp';
 import { freePort } from '../../src/infra/processes';

@@ -6,6 +6,7 @@ import { temporalReleaseScheduler } from '../../numbers/release';
 import { temporalSenderNotifier } from '../../messaging/notify';
 import { requireSmsAddon, setSmsAddon } from '../../workspaces/addon';
 import { listAudit } from '../../audit/record';
+import { actorOf } from '../auth';
 import { defineRoute } from '../route';
 import { listOf, numberSchema, wsParams } from '../schemas';
 
@@ -25,7 +26,6 @@ export const channelSchema = z
 /** The settings' revision the change was made from (optional: without it the change applies over any). */
 const revisionField = z.number().int().min(0).optional();
 
-const actorOf = (p: { keyId: string; role: string }) => ({ keyId: p.keyId, role: p.role });
 
 export function channelRoutes(router: Router, services: Services): void {
   const deps: ChannelDeps = {

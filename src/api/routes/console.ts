@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { Workspace } from '../../db/models';
+import { findWorkspace } from '../../workspaces/store';
 import { notFound } from '../../errors';
 import { defineRoute } from '../route';
 
@@ -28,7 +28,7 @@ export function consoleRoutes(router: Router): void {
     async ({ principal }) => {
       const role = principal.role as z.infer<typeof meSchema>['role'];
       if (!principal.workspaceId) return { role, workspaceId: null, workspaceName: null };
-      const workspace = await Workspace.findById(principal.workspaceId, { name: 1 }).lean();
+      const workspace = await findWorkspace(principal.workspaceId);
       if (!workspace) throw notFound('Workspace');
       return { role, workspaceId: principal.workspaceId, workspaceName: workspace.name };
     },

@@ -4,7 +4,6 @@ import type { Services } from '../../services';
 import { CHANNELS, MESSAGE_STATUSES } from '../../db/models';
 import { closeConversation, getConversation, listConversations, listMessages, markRead, reopenConversation } from '../../inbox/conversations';
 import { replyToVisitor } from '../../webchat/reply';
-import { inboundSmsWebhook } from '../../webhooks/inbound';
 import { defineRoute } from '../route';
 import { listOf, text, wsParams } from '../schemas';
 import { webchatRoutes } from './webchat';
@@ -130,9 +129,8 @@ export function conversationRoutes(router: Router): void {
   );
 }
 
-/** Everything of issue 6 mounted at once: the inbound webhook, the inbox, web chat, inbound settings. */
+/** The inbox, web chat and inbound settings, mounted at once (the provider webhooks: routes/webhooks.ts). */
 export function inboxRoutes(router: Router, services: Services): void {
-  inboundSmsWebhook(router, services);
   conversationRoutes(router);
   webchatRoutes(router, services);
   inboundSettingsRoutes(router, services);

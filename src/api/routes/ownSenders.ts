@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Services } from '../../services';
-import { expectedWebhooks } from '../../health/webhooks';
+import { webhookUrls } from '../../provider/webhookUrls';
 import { temporalReleaseScheduler } from '../../numbers/release';
 import {
   connectAccountNumber,
@@ -15,6 +15,7 @@ import {
 import { listSenderIds, NO_ALPHANUMERIC, registerSenderId, SENDER_ID } from '../../numbers/senderIds';
 import { requireSmsAddon } from '../../workspaces/addon';
 import { channelSchema } from './channel';
+import { actorOf } from '../auth';
 import { defineRoute } from '../route';
 import { listOf, numberSchema, wsParams } from '../schemas';
 
@@ -69,11 +70,10 @@ export function ownSenderRoutes(router: Router, services: Services): void {
       releases: temporalReleaseScheduler(services.temporal, services.config.TEMPORAL_TASK_QUEUE),
       cooldownSeconds: services.config.NUMBER_COOLDOWN_SECONDS,
     },
-    webhooks: expectedWebhooks(services.config),
+    webhooks: webhookUrls(services.config),
   };
   const tags = ['Own provider account and sender IDs'];
   const roles = ['admin'] as const;
-  const actorOf = (p: { keyId: string; role: string }) => ({ keyId: p.keyId, role: p.role });
 
   defineRoute(
     router,

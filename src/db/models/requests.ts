@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 import { opts } from './options';
 import { REQUEST_STATUSES } from '../../vocabulary';
 

@@ -29,7 +29,7 @@ function senderOf(carrier: Carrier, account: Account, from: string, to: string):
 
 /** Request-time checks, in Twilio's order; each failure is Twilio's code and wording. */
 function checkSend(carrier: Carrier, account: Account, to: string | undefined, from: string | undefined, body: string, media: string[]) {
-  const { config, numbers, handsets } = carrier;
+  const { config, handsets } = carrier;
   if (!to) throw new TwilioApiError(400, 21604, "A 'To' phone number is required.");
   if (!from) throw new TwilioApiError(400, 21603, "A 'From' phone number is required.");
   if (!body && media.length === 0) throw new TwilioApiError(400, 21602, 'Message body is required.');

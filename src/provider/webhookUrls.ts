@@ -1,5 +1,8 @@
 import { publicUrl, type Config } from '../config';
 
+/** Where the provider calls us: the two webhook routes are mounted at these paths, and every number points at them. */
+export const WEBHOOK_PATHS = { inbound: '/webhooks/twilio/sms', status: '/webhooks/twilio/status' } as const;
+
 /**
  * What every number of ours must have at the provider: our inbound webhook with Twilio's retry
  * instruction in its fragment (the fragment never reaches us and is not part of the signed URL),
@@ -9,9 +12,9 @@ export function webhookUrls(config: Config): { smsUrl: string; smsFallbackUrl: s
   const base = publicUrl(config);
   const retry = config.INBOUND_WEBHOOK_RETRY ? `#${config.INBOUND_WEBHOOK_RETRY}` : '';
   return {
-    smsUrl: `${base}/webhooks/twilio/sms${retry}`,
+    smsUrl: `${base}${WEBHOOK_PATHS.inbound}${retry}`,
     smsFallbackUrl: config.INBOUND_FALLBACK_URL ?? '',
-    statusCallback: `${base}/webhooks/twilio/status`,
+    statusCallback: `${base}${WEBHOOK_PATHS.status}`,
   };
 }
 
