@@ -136,10 +136,15 @@ async function main() {
 
   const seed = { workspaceId, apiUrl, sandboxUrl: env.SANDBOX_URL ?? null, keys };
   say(`\nsms-channel is ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  say(`  Console                     ${apiUrl}/  (sign in with a key below)`);
-  say(`  API reference               ${apiUrl}/docs`);
-  for (const [name, url] of Object.entries(urls)) say(`  ${name.padEnd(28)}${url}`);
-  say(`  Logs                        ${path.join(data, 'logs')}`);
+  const rows: Array<[string, string]> = [
+    ['Console', `${apiUrl}/  (sign in with a key below)`],
+    ['API reference', `${apiUrl}/docs`],
+    ...Object.entries(urls),
+    ['Logs', path.join(data, 'logs')],
+  ];
+  // The widest name sets the column, so a long one still has room before its URL.
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  for (const [name, value] of rows) say(`  ${name.padEnd(width)}${value}`);
   say(`\n  Demo workspace ${workspaceId}`);
   say(`    admin key    ${keys.admin}`);
   say(`    agent key    ${keys.agent}`);

@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import { webhookUrls, type WebhookUrls } from './provider/webhookUrls';
 import { PhoneNumber } from './db/models';
-import type { NumberType } from './vocabulary';
+import { DEFAULT_THROUGHPUT, type NumberType } from './vocabulary';
 import { newId } from './db/ids';
 import { ensureWorkspace, issueApiKey } from './workspaces/store';
 import type { ProviderDirectory } from './provider/directory';
@@ -9,7 +9,6 @@ import type { SmsProvider } from './provider/port';
 
 export const DEMO_WORKSPACE_ID = 'ws_demo';
 const POOL_NAME = 'sms-channel shared pool';
-const THROUGHPUT: Record<NumberType, number> = { local: 1, toll_free: 3, short_code: 100, alphanumeric: 10 };
 
 /** The demo workspace, created on first use with the add-on on (so the quick start's curl works). */
 export async function ensureDemoWorkspace(): Promise<string> {
@@ -66,7 +65,7 @@ async function buyPoolNumbers(provider: SmsProvider, type: 'local' | 'toll_free'
       kind: 'shared',
       type,
       country: 'US',
-      throughputPerSecond: THROUGHPUT[type],
+      throughputPerSecond: DEFAULT_THROUGHPUT[type],
       accountSid: bought.accountSid,
       providerSid: bought.sid,
       friendlyName: POOL_NAME,
@@ -87,7 +86,7 @@ async function registerPoolNumbers(provider: SmsProvider, listed: string[], know
       kind: 'shared',
       type,
       country: 'US',
-      throughputPerSecond: THROUGHPUT[type],
+      throughputPerSecond: DEFAULT_THROUGHPUT[type],
       accountSid: owned.accountSid,
       providerSid: owned.sid,
       friendlyName: POOL_NAME,

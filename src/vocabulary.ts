@@ -11,6 +11,13 @@ export const NUMBER_TYPES = ['local', 'toll_free', 'short_code', 'alphanumeric']
 export type NumberKind = (typeof NUMBER_KINDS)[number];
 export type NumberType = (typeof NUMBER_TYPES)[number];
 
+/**
+ * A new number's pace, segments per second, by type: Twilio's defaults for a US/CA long code and a
+ * toll-free number, a short code's usual figure, and about a long code abroad for a sender ID
+ * (unverified: Twilio gives no one figure). A faster number is paced at this until support raises it.
+ */
+export const DEFAULT_THROUGHPUT: Readonly<Record<NumberType, number>> = { local: 1, toll_free: 3, short_code: 100, alphanumeric: 10 };
+
 export const CHANNEL_STATUSES = ['not_configured', 'connected', 'disconnected'] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 export const WEBHOOK_STATUSES = ['unknown', 'ok', 'repaired', 'misconfigured', 'error'] as const;

@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { AppError } from '../errors';
-import type { Role } from '../db/models';
+import type { Role } from '../vocabulary';
 import { authenticate, type Principal } from './auth';
 import { errorSchema, registry } from './openapi';
 

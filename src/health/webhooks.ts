@@ -1,5 +1,6 @@
 import type { WebhookUrls } from '../provider/webhookUrls';
-import { PhoneNumber, SmsChannel, WEBHOOK_STATUSES } from '../db/models';
+import { PhoneNumber, SmsChannel } from '../db/models';
+import { WEBHOOK_STATUSES } from '../vocabulary';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ProviderNumber } from '../provider/port';
 import { ProviderError } from '../provider/errors';

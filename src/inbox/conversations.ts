@@ -1,6 +1,7 @@
 import { AppError, notFound } from '../errors';
-import { Contact, Conversation, Message, type Channel, type MessageStatus } from '../db/models';
-import { afterCursor, decodeCursor, encodeCursor } from './cursor';
+import { Contact, Conversation, Message } from '../db/models';
+import { type Channel, type MessageStatus } from '../vocabulary';
+import { pageFilter, toPage } from '../db/paging';
 import { isDuplicateKeyError } from '../db/errors';
 import { dropHint, writeHint } from './threads';
 
@@ -62,15 +63,11 @@ export async function listConversations(workspaceId: string, q: ConversationQuer
     workspaceId,
     ...(q.channel && { channel: q.channel }),
     ...(q.status && { status: q.status }),
-    ...(q.cursor && afterCursor('lastMessageAt', decodeCursor(q.cursor), 'desc')),
+    ...pageFilter('lastMessageAt', 'desc', q.cursor),
   };
   const rows = (await Conversation.find(filter).sort({ lastMessageAt: -1, _id: -1 }).limit(q.limit + 1).lean()) as ConversationRow[];
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    data: await withContacts(workspaceId, page),
-    nextCursor: rows.length > q.limit ? encodeCursor({ at: last.lastMessageAt, id: last._id }) : null,
-  };
+  const { items, nextCursor } = toPage(rows, q.limit, (c) => c.lastMessageAt);
+  return { data: await withContacts(workspaceId, items), nextCursor };
 }
 
 async function findConversation(workspaceId: string, id: string): Promise<ConversationRow> {
@@ -149,15 +146,11 @@ export async function listMessages(workspaceId: string, conversationId: string, 
     conversationId: { $in: threadIds },
     ...(q.direction && { direction: q.direction }),
     ...(q.status && { status: q.status }),
-    ...(q.cursor && afterCursor('createdAt', decodeCursor(q.cursor), 'asc')),
+    ...pageFilter('createdAt', 'asc', q.cursor),
   };
   const rows = (await Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(q.limit + 1).lean()) as MessageRow[];
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(messageView),
-    nextCursor: rows.length > q.limit ? encodeCursor({ at: last.createdAt, id: last._id }) : null,
-  };
+  const { items, nextCursor } = toPage(rows, q.limit, (m) => m.createdAt);
+  return { data: items.map(messageView), nextCursor };
 }
 
 export const markRead = (workspaceId: string, id: string) => updateConversation(workspaceId, id, { unreadCount: 0 });

@@ -1,4 +1,5 @@
-import { Message, type Channel } from '../db/models';
+import { Message } from '../db/models';
+import { type Channel } from '../vocabulary';
 import { newId } from '../db/ids';
 import { contactIdFor, dropHint, findOrCreateContact, hintedThreadId, openThread, touchConversation } from './threads';
 import { isDuplicateKeyError, retryTransient } from '../db/errors';

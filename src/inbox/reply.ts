@@ -1,4 +1,5 @@
-import { Message, type Channel, type MessageStatus } from '../db/models';
+import { Message } from '../db/models';
+import { type Channel, type MessageStatus } from '../vocabulary';
 import { newId } from '../db/ids';
 import { touchConversation } from './threads';
 import { isDuplicateKeyError } from '../db/errors';

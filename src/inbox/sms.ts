@@ -1,4 +1,5 @@
-import { SmsChannel, type Channel } from '../db/models';
+import { SmsChannel } from '../db/models';
+import { type Channel } from '../vocabulary';
 import { numberByE164 } from '../numbers/lookup';
 import { keywordOf, type Keyword } from './keywords';
 import { helpTextOf } from './helpText';

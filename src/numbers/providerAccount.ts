@@ -1,3 +1,4 @@
+import { DEFAULT_THROUGHPUT } from '../vocabulary';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { AppError, notFound } from '../errors';
 import { PhoneNumber, ProviderAccount } from '../db/models';
@@ -188,15 +189,15 @@ async function pointAtUs(deps: ProviderAccountDeps, provider: SmsProvider, n: Pr
 }
 
 async function importNumber(workspaceId: string, accountSid: string, n: ProviderNumber) {
+  const type = TOLL_FREE_NANP.test(n.phoneNumber) ? 'toll_free' : 'local';
   try {
     const created = await PhoneNumber.create({
       _id: newId('num'),
       e164: n.phoneNumber,
       kind: 'byo',
-      type: TOLL_FREE_NANP.test(n.phoneNumber) ? 'toll_free' : 'local',
+      type,
       country: countryOf(n.phoneNumber),
-      // Twilio's default for a long code (US/CA); a faster number is paced as one until support raises it
-      throughputPerSecond: TOLL_FREE_NANP.test(n.phoneNumber) ? 3 : 1,
+      throughputPerSecond: DEFAULT_THROUGHPUT[type],
       accountSid,
       providerSid: n.sid,
       ownerWorkspaceId: workspaceId,

@@ -1,3 +1,4 @@
+import { DEFAULT_THROUGHPUT } from '../vocabulary';
 import { AppError } from '../errors';
 import { PhoneNumber, ProviderAccount } from '../db/models';
 import { isDuplicateKeyError } from '../db/errors';
@@ -22,8 +23,6 @@ export const SENDER_ID = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
  */
 export const NO_ALPHANUMERIC = new Set(['US', 'CA', 'PR']);
 
-/** Sender IDs send about as fast as a long code abroad (unverified: Twilio gives no one figure). */
-const SENDER_ID_THROUGHPUT = 10;
 
 /**
  * Registers `senderId` on the workspace's own provider account when it has one, else on the
@@ -53,7 +52,7 @@ export async function registerSenderId(providers: ProviderDirectory, input: { wo
       kind: own ? 'byo' : 'custom',
       type: 'alphanumeric',
       country,
-      throughputPerSecond: SENDER_ID_THROUGHPUT,
+      throughputPerSecond: DEFAULT_THROUGHPUT.alphanumeric,
       accountSid: handle.provider.accountSid,
       providerSid: registration.sid,
       ownerWorkspaceId: workspaceId,

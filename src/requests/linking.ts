@@ -2,10 +2,9 @@ import { PhoneNumber } from '../db/models';
 import { workspaceExists } from '../workspaces/store';
 import { connectNumber, loadChannel, type ChannelDeps } from '../numbers/channel';
 import type { RequestSpec } from './state';
+import { DEFAULT_THROUGHPUT } from '../vocabulary';
 import { isDuplicateKeyError } from '../db/errors';
 
-/** Default segments per second of a new number, by type (Twilio's defaults for US/CA long codes and toll-free). */
-const THROUGHPUT = { local: 1, toll_free: 3 } as const;
 
 /** A condition that retrying cannot change: the workflow releases the number. */
 export class LinkRefused extends Error {
@@ -43,7 +42,7 @@ export async function linkNumber(channel: ChannelDeps, input: LinkInput, account
       kind: 'custom',
       type: input.spec.type,
       country: input.spec.country,
-      throughputPerSecond: THROUGHPUT[input.spec.type],
+      throughputPerSecond: DEFAULT_THROUGHPUT[input.spec.type],
       accountSid,
       providerSid: input.providerSid,
       ownerWorkspaceId: workspaceId,

@@ -13,7 +13,7 @@ import {
   requestState,
 } from '../temporal/requests';
 import { searchCandidates } from './provisioning';
-import { deleteRequest, findRequest, insertRequest, type RequestDoc } from './store';
+import { PLATFORM_WIDE, deleteRequest, findRequest, insertRequest, type RequestDoc, type RequestScope } from './store';
 import {
   FAILURE_DECIDED,
   FAILURE_NOT_PROVISIONABLE,
@@ -98,12 +98,12 @@ export function numberRequests(services: Services) {
         throw new AppError('unavailable', 'The request could not be registered right now; nothing was saved. Try again in a moment.');
       }
     }
-    return toRequestView(await findRequest(doc._id));
+    return toRequestView(await findRequest(doc._id, { workspaceId }));
   }
 
   /** The request with its timeline, fresh from the workflow when it answers in time. */
-  async function get(id: string, workspaceId?: string): Promise<RequestView> {
-    const doc = await findRequest(id, workspaceId);
+  async function get(id: string, scope: RequestScope): Promise<RequestView> {
+    const doc = await findRequest(id, scope);
     let live: RequestState | undefined;
     try {
       live = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle(id).query(requestState));
@@ -118,8 +118,8 @@ export function numberRequests(services: Services) {
    * decided request (409 with the current status). An ended workflow takes no updates: the stored
    * state is judged by the same rule.
    */
-  async function decide(id: string, decision: Decision, by: Actor, arg: { phoneNumber?: string; reason?: string; workspaceId?: string }) {
-    const doc = await findRequest(id, arg.workspaceId);
+  async function decide(id: string, decision: Decision, by: Actor, scope: RequestScope, arg: { phoneNumber?: string; reason?: string } = {}) {
+    const doc = await findRequest(id, scope);
     const actor = actorName(by);
     try {
       const h = handle(id);
@@ -137,7 +137,7 @@ export function numberRequests(services: Services) {
       }
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    const stored = await findRequest(id, arg.workspaceId);
+    const stored = await findRequest(id, scope);
     if (judgeDecision(stored.status, decision) !== 'repeat') {
       throw new AppError('conflict', `The request is ${stored.status.replace('_', ' ')}; this decision can no longer be made.`, { status: stored.status });
     }
@@ -146,7 +146,7 @@ export function numberRequests(services: Services) {
 
   /** Numbers the provider offers for the request, for support to choose from. */
   async function candidates(id: string) {
-    const doc = await findRequest(id);
+    const doc = await findRequest(id, PLATFORM_WIDE);
     try {
       const spec = { country: doc.country, type: doc.type as RequestType, areaCode: doc.areaCode ?? undefined, region: doc.region ?? undefined };
       return await searchCandidates(services.providers.platform.provider, spec, CANDIDATES_LIMIT);

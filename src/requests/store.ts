@@ -1,8 +1,10 @@
-import { NumberRequest, type RequestStatus } from '../db/models';
+import { NumberRequest } from '../db/models';
+import { type RequestStatus } from '../vocabulary';
 import { newId } from '../db/ids';
 import { AppError, notFound } from '../errors';
 import { TERMINAL_STATUSES, type RequestSpec, type RequestState, type TimelineEntry } from './state';
 import { isDuplicateKeyError } from '../db/errors';
+import { pageFilter, toPage } from '../db/paging';
 
 type RequestDoc = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
 
@@ -53,10 +55,17 @@ export async function deleteRequest(id: string): Promise<void> {
   await NumberRequest.deleteOne({ _id: id });
 }
 
-/** A request as one workspace sees it: another workspace's request does not exist (404). */
-export async function findRequest(id: string, workspaceId?: string): Promise<RequestDoc> {
+/**
+ * Whose requests a caller may see: one workspace's, or every workspace's for platform support
+ * (who works the queue). Required, so a lookup cannot forget to say which.
+ */
+export type RequestScope = { workspaceId: string } | typeof PLATFORM_WIDE;
+export const PLATFORM_WIDE = { platformWide: true } as const;
+
+/** A request as the scope sees it: another workspace's request does not exist (404). */
+export async function findRequest(id: string, scope: RequestScope): Promise<RequestDoc> {
   const doc = await loadRequest(id);
-  if (!doc || (workspaceId !== undefined && doc.workspaceId !== workspaceId)) throw notFound('Number request');
+  if (!doc || ('workspaceId' in scope && doc.workspaceId !== scope.workspaceId)) throw notFound('Number request');
   return doc;
 }
 
@@ -92,29 +101,12 @@ export interface Page {
   cursor?: string;
 }
 
-/** Cursor: the last item's creation time and id, so equal times never skip or repeat an item. */
-const encodeCursor = (doc: RequestDoc) => Buffer.from(`${doc.createdAt.toISOString()}|${doc._id}`).toString('base64url');
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at);
-  if (!id || Number.isNaN(date.getTime())) throw new AppError('validation_failed', 'The cursor is not one this API returned.');
-  return { at: date, id };
-}
-
 async function page(filter: Record<string, unknown>, order: 1 | -1, { limit, cursor }: Page) {
-  const after = cursor ? decodeCursor(cursor) : undefined;
-  const op = order === 1 ? '$gt' : '$lt';
-  const docs = await NumberRequest.find({
-    ...filter,
-    ...(after && { $or: [{ createdAt: { [op]: after.at } }, { createdAt: after.at, _id: { [op]: after.id } }] }),
-  })
+  const docs = await NumberRequest.find({ ...filter, ...pageFilter('createdAt', order === 1 ? 'asc' : 'desc', cursor) })
     .sort({ createdAt: order, _id: order })
     .limit(limit + 1)
     .lean();
-  const more = docs.length > limit;
-  const items = docs.slice(0, limit);
-  return { items, nextCursor: more ? encodeCursor(items[items.length - 1]) : null };
+  return toPage(docs, limit, (d) => d.createdAt);
 }
 
 /** The workspace's requests, newest first. */

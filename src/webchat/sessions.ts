@@ -5,7 +5,7 @@ import { workspaceExists } from '../workspaces/store';
 import { newId } from '../db/ids';
 import { findOrCreateContact } from '../inbox/threads';
 import { receiveMessage } from '../inbox/receive';
-import { afterCursor, decodeCursor, encodeCursor } from '../inbox/cursor';
+import { pageFilter, toPage } from '../db/paging';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -47,15 +47,14 @@ export async function visitorMessages(visitor: Visitor, q: { limit: number; curs
   const rows = await Message.find({
     workspaceId: visitor.workspaceId,
     conversationId: { $in: threads.map((t) => t._id) },
-    ...(q.cursor && afterCursor('createdAt', decodeCursor(q.cursor), 'asc')),
+    ...pageFilter('createdAt', 'asc', q.cursor),
   })
     .sort({ createdAt: 1, _id: 1 })
     .limit(q.limit + 1)
     .lean();
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
+  const { items, nextCursor } = toPage(rows, q.limit, (m) => m.createdAt);
   return {
-    data: page.map((m) => ({ id: m._id, direction: m.direction, body: m.body ?? '', createdAt: m.createdAt.toISOString() })),
-    nextCursor: rows.length > q.limit ? encodeCursor({ at: last.createdAt, id: last._id }) : null,
+    data: items.map((m) => ({ id: m._id, direction: m.direction, body: m.body ?? '', createdAt: m.createdAt.toISOString() })),
+    nextCursor,
   };
 }

@@ -8,7 +8,7 @@ import { requireSmsAddon, setSmsAddon } from '../../workspaces/addon';
 import { listAudit } from '../../audit/record';
 import { actorOf } from '../auth';
 import { defineRoute } from '../route';
-import { listOf, numberSchema, wsParams } from '../schemas';
+import { listOf, numberSchema, paging, wsParams } from '../schemas';
 
 export const channelSchema = z
   .object({
@@ -130,12 +130,12 @@ export function channelRoutes(router: Router, services: Services): void {
       tags,
       roles: ['admin'],
       params: wsParams,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.iso.datetime({ offset: true }).optional() }),
+      query: paging,
       response: listOf(auditEntry),
     },
     async ({ params, query }) => {
-      const entries = await listAudit(params.ws, query.limit, query.cursor ? new Date(query.cursor) : undefined);
-      const data = entries.map((e) => ({
+      const { items, nextCursor } = await listAudit(params.ws, query.limit, query.cursor);
+      const data = items.map((e) => ({
         id: e._id,
         action: e.action,
         actor: { keyId: e.actor?.keyId ?? '', role: e.actor?.role ?? '' },
@@ -143,7 +143,7 @@ export function channelRoutes(router: Router, services: Services): void {
         after: e.after,
         at: e.at.toISOString(),
       }));
-      return { data, nextCursor: data.length === query.limit ? data[data.length - 1].at : null };
+      return { data, nextCursor };
     },
   );
 }

@@ -1,11 +1,11 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
-import { CHANNELS, MESSAGE_STATUSES } from '../../db/models';
+import { CHANNELS, MESSAGE_STATUSES } from '../../vocabulary';
 import { closeConversation, getConversation, listConversations, listMessages, markRead, reopenConversation } from '../../inbox/conversations';
 import { replyToVisitor } from '../../webchat/reply';
 import { defineRoute } from '../route';
-import { listOf, text, wsParams } from '../schemas';
+import { listOf, paging, text, wsParams } from '../schemas';
 import { webchatRoutes } from './webchat';
 import { inboundSettingsRoutes } from './inboundSettings';
 
@@ -41,8 +41,6 @@ export const inboxMessageSchema = z
   .openapi('InboxMessage');
 
 const conversationParams = wsParams.extend({ id: z.string().min(1).max(64) });
-const limit = z.coerce.number().int().min(1).max(100).default(50);
-const cursor = z.string().max(200).optional();
 
 /**
  * The unified inbox, for agents and admins. It is cross-channel, so it does not stand behind the
@@ -61,7 +59,7 @@ export function conversationRoutes(router: Router): void {
       tags,
       roles,
       params: wsParams,
-      query: z.object({ channel: z.enum(CHANNELS).optional(), status: z.enum(['open', 'closed']).optional(), limit, cursor }),
+      query: paging.extend({ channel: z.enum(CHANNELS).optional(), status: z.enum(['open', 'closed']).optional() }),
       response: listOf(conversationSchema),
       errors: [404],
     },
@@ -83,12 +81,10 @@ export function conversationRoutes(router: Router): void {
       tags,
       roles,
       params: conversationParams,
-      query: z.object({
+      query: paging.extend({
         direction: z.enum(['inbound', 'outbound']).optional(),
         status: z.enum(MESSAGE_STATUSES).optional(),
         scope: z.enum(['history', 'conversation']).default('history'),
-        limit,
-        cursor,
       }),
       response: listOf(inboxMessageSchema),
       errors: [404],

@@ -2,11 +2,11 @@ import type { Router } from 'express';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Services } from '../../services';
-import { REQUEST_STATUSES } from '../../db/models';
+import { REQUEST_STATUSES } from '../../vocabulary';
 import { requireSmsAddon } from '../../workspaces/addon';
 import { numberRequests, toRequestView } from '../../requests/service';
 import { actorOf } from '../auth';
-import { listAllRequests, listWorkspaceRequests } from '../../requests/store';
+import { PLATFORM_WIDE, listAllRequests, listWorkspaceRequests } from '../../requests/store';
 import { defineRoute } from '../route';
 import { listOf, paging, text, wsParams } from '../schemas';
 
@@ -123,7 +123,7 @@ export function requestRoutes(router: Router, services: Services): void {
     { method: 'get', path: '/v1/workspaces/:ws/sms/number-requests/:id', summary: 'A custom-number request and its timeline', ...customer, params: wsIdParams, response: requestSchema, errors: [402, 404] },
     async ({ params }) => {
       await requireSmsAddon(params.ws);
-      return requests.get(params.id, params.ws);
+      return requests.get(params.id, { workspaceId: params.ws });
     },
   );
 
@@ -155,7 +155,7 @@ export function requestRoutes(router: Router, services: Services): void {
   defineRoute(
     router,
     { method: 'get', path: '/v1/support/number-requests/:id', summary: 'A custom-number request and its timeline', ...support, params: idParams, response: requestSchema, errors: [404] },
-    ({ params }) => requests.get(params.id),
+    ({ params }) => requests.get(params.id, PLATFORM_WIDE),
   );
 
   defineRoute(
@@ -184,7 +184,7 @@ export function requestRoutes(router: Router, services: Services): void {
       response: requestSchema,
       errors: [404, 409],
     },
-    ({ params, body, principal }) => requests.decide(params.id, 'approve', actorOf(principal), { phoneNumber: body.phoneNumber }),
+    ({ params, body, principal }) => requests.decide(params.id, 'approve', actorOf(principal), PLATFORM_WIDE, { phoneNumber: body.phoneNumber }),
   );
 
   defineRoute(
@@ -199,6 +199,6 @@ export function requestRoutes(router: Router, services: Services): void {
       response: requestSchema,
       errors: [404, 409],
     },
-    ({ params, body, principal }) => requests.decide(params.id, 'reject', actorOf(principal), { reason: body.reason }),
+    ({ params, body, principal }) => requests.decide(params.id, 'reject', actorOf(principal), PLATFORM_WIDE, { reason: body.reason }),
   );
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../errors';
 import { authenticateVisitor, postVisitorMessage, startSession, visitorMessages } from '../../webchat/sessions';
 import { defineRoute } from '../route';
 import { MongoRateStore } from '../rateLimitStore';
-import { listOf, text, wsParams } from '../schemas';
+import { listOf, paging, text, wsParams } from '../schemas';
 
 const visitorMessageSchema = z
   .object({ id: z.string(), direction: z.enum(['inbound', 'outbound']), body: z.string(), createdAt: z.string() })
@@ -74,7 +74,7 @@ export function webchatRoutes(router: Router, services: Services): void {
       summary: "The visitor's chat, oldest first (Authorization: Bearer <visitor token>)",
       tags,
       params: wsParams,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(200).optional() }),
+      query: paging,
       response: listOf(visitorMessageSchema),
       errors: [401, 429],
     },

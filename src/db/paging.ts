@@ -31,3 +31,16 @@ export function afterCursor(field: string, c: Cursor, order: 'asc' | 'desc') {
   const op = order === 'desc' ? '$lt' : '$gt';
   return { $or: [{ [field]: { [op]: c.at } }, { [field]: c.at, _id: { [op]: c.id } }] };
 }
+
+/** The filter for the rows after `cursor` (none: from the start) in a (field, _id) order. */
+export const pageFilter = (field: string, order: 'asc' | 'desc', cursor?: string) => (cursor ? afterCursor(field, decodeCursor(cursor), order) : {});
+
+/**
+ * One page from rows read with a limit of `limit + 1`: the extra row only says that more follow,
+ * and the cursor names the last row shown by its (time, id) key.
+ */
+export function toPage<T extends { _id: string }>(rows: T[], limit: number, timeOf: (row: T) => Date): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit ? encodeCursor({ at: timeOf(last), id: last._id }) : null };
+}
