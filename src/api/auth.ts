@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { AppError } from '../errors';
 import type { Role } from '../vocabulary';
 import { findApiKey } from '../workspaces/store';
-import type { Actor } from '../audit/record';
+import type { Actor } from '../audit/store';
 
 export interface Principal {
   keyId: string;

@@ -1,27 +1,26 @@
 import { AppError, notFound } from '../errors';
-import { Contact, Conversation, Message } from '../db/models';
 import { type Channel, type MessageStatus } from '../vocabulary';
-import { pageFilter, toPage } from '../db/paging';
 import { isDuplicateKeyError } from '../db/errors';
+import {
+  contactsOf,
+  conversationPage,
+  findConversationRow,
+  messagePage,
+  openConversationIdOf,
+  reopenConversationRow,
+  setConversationFields,
+  threadIdsUntil,
+  type ContactRow,
+  type ConversationRow,
+  type MessageRow,
+} from './store';
 import { dropHint, writeHint } from './threads';
 
 /*
- * The unified inbox: every channel's threads in one list. Every query carries the workspace id,
- * so another workspace's conversation is simply not found.
+ * The unified inbox: every channel's threads in one list. Every read and write of a conversation,
+ * contact or message carries the workspace id, so another workspace's is simply not found; the
+ * thread hints are keyed by the contact id, which is made from the workspace id (inbox/threads.ts).
  */
-
-type ConversationRow = {
-  _id: string;
-  channel: string;
-  status: string;
-  contactId: string;
-  contactAddress: string;
-  unreadCount: number;
-  lastMessageAt: Date;
-  lastMessagePreview?: string | null;
-  createdAt: Date;
-};
-type ContactRow = { _id: string; address: string; name?: string | null; optedOut: boolean };
 
 function conversationView(c: ConversationRow, contact: ContactRow | undefined) {
   return {
@@ -44,9 +43,8 @@ export type ConversationView = ReturnType<typeof conversationView>;
 
 async function withContacts(workspaceId: string, rows: ConversationRow[]): Promise<ConversationView[]> {
   // No $lookup on FerretDB: one batched read of the page's contacts.
-  const ids = [...new Set(rows.map((r) => r.contactId))];
-  const contacts = ids.length ? await Contact.find({ workspaceId, _id: { $in: ids } }).lean() : [];
-  const byId = new Map(contacts.map((c) => [c._id, c as ContactRow]));
+  const contacts = await contactsOf(workspaceId, [...new Set(rows.map((r) => r.contactId))]);
+  const byId = new Map(contacts.map((c) => [c._id, c]));
   return rows.map((r) => conversationView(r, byId.get(r.contactId)));
 }
 
@@ -59,49 +57,26 @@ export interface ConversationQuery {
 
 /** Newest activity first, paged on (lastMessageAt, id). A thread that moves while paging may show twice or not at all. */
 export async function listConversations(workspaceId: string, q: ConversationQuery) {
-  const filter = {
-    workspaceId,
-    ...(q.channel && { channel: q.channel }),
-    ...(q.status && { status: q.status }),
-    ...pageFilter('lastMessageAt', 'desc', q.cursor),
-  };
-  const rows = (await Conversation.find(filter).sort({ lastMessageAt: -1, _id: -1 }).limit(q.limit + 1).lean()) as ConversationRow[];
-  const { items, nextCursor } = toPage(rows, q.limit, (c) => c.lastMessageAt);
+  const { items, nextCursor } = await conversationPage(workspaceId, q, q);
   return { data: await withContacts(workspaceId, items), nextCursor };
 }
 
 async function findConversation(workspaceId: string, id: string): Promise<ConversationRow> {
-  const c = await Conversation.findOne({ _id: id, workspaceId }).lean();
+  const c = await findConversationRow(workspaceId, id);
   if (!c) throw notFound('Conversation');
-  return c as ConversationRow;
+  return c;
 }
 
 /** Updates a conversation of the workspace and shows the result: one conditional write. */
 async function updateConversation(workspaceId: string, id: string, set: Record<string, unknown>): Promise<ConversationView> {
-  const updated = await Conversation.findOneAndUpdate({ _id: id, workspaceId }, { $set: set }, { new: true }).lean();
+  const updated = await setConversationFields(workspaceId, id, set);
   if (!updated) throw notFound('Conversation');
-  return (await withContacts(workspaceId, [updated as ConversationRow]))[0];
+  return (await withContacts(workspaceId, [updated]))[0];
 }
 
 export async function getConversation(workspaceId: string, id: string): Promise<ConversationView> {
   return (await withContacts(workspaceId, [await findConversation(workspaceId, id)]))[0];
 }
-
-type MessageRow = {
-  _id: string;
-  conversationId: string;
-  channel: string;
-  direction: string;
-  from: string;
-  to: string;
-  body?: string | null;
-  media?: Array<{ url?: string | null; contentType?: string | null }>;
-  segments?: number | null;
-  status: string;
-  errorCode?: string | null;
-  sentBy?: string | null;
-  createdAt: Date;
-};
 
 export const messageView = (m: MessageRow) => ({
   id: m._id,
@@ -135,21 +110,8 @@ export async function listMessages(workspaceId: string, conversationId: string, 
   const threadIds =
     q.scope === 'conversation'
       ? [conversation._id]
-      : (
-          await Conversation.find(
-            { workspaceId, channel: conversation.channel, contactId: conversation.contactId, createdAt: { $lte: conversation.createdAt } },
-            { _id: 1 },
-          ).lean()
-        ).map((c) => c._id);
-  const filter = {
-    workspaceId,
-    conversationId: { $in: threadIds },
-    ...(q.direction && { direction: q.direction }),
-    ...(q.status && { status: q.status }),
-    ...pageFilter('createdAt', 'asc', q.cursor),
-  };
-  const rows = (await Message.find(filter).sort({ createdAt: 1, _id: 1 }).limit(q.limit + 1).lean()) as MessageRow[];
-  const { items, nextCursor } = toPage(rows, q.limit, (m) => m.createdAt);
+      : await threadIdsUntil(workspaceId, conversation.channel, conversation.contactId, conversation.createdAt);
+  const { items, nextCursor } = await messagePage(workspaceId, threadIds, q, q);
   return { data: items.map(messageView), nextCursor };
 }
 
@@ -167,14 +129,13 @@ export async function reopenConversation(workspaceId: string, id: string): Promi
   const c = await findConversation(workspaceId, id);
   if (c.status === 'open') return (await withContacts(workspaceId, [c]))[0];
   try {
-    await Conversation.updateOne({ _id: id, workspaceId }, { $set: { status: 'open', openSlot: 'open' } });
+    await reopenConversationRow(workspaceId, id);
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
-    const open = await Conversation.findOne({ workspaceId, channel: c.channel, contactId: c.contactId, openSlot: 'open' }, { _id: 1 }).lean();
     throw new AppError(
       'conflict',
       'Another conversation with this contact on this channel is open; continue there, or close it before reopening this one.',
-      { openConversationId: open?._id ?? null },
+      { openConversationId: await openConversationIdOf(workspaceId, c.channel, c.contactId) },
     );
   }
   await writeHint(c.contactId, c.channel as Channel, id);

@@ -1,6 +1,6 @@
 import { notFound } from '../errors';
 import { findWorkspace, updateWorkspace } from '../workspaces/store';
-import { recordAudit, type Actor } from '../audit/record';
+import { recordAudit, type Actor } from '../audit/store';
 
 /** What HELP / INFO answers until an admin writes the workspace's own text. */
 export const defaultHelpText = (workspaceName: string) =>

@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../errors';
 import { NumberHold, PhoneNumber, SmsChannel, type PhoneNumberDoc } from '../db/models';
 import { findWorkspace } from '../workspaces/store';
-import { recordAudit, type Actor } from '../audit/record';
+import { recordAudit, type Actor } from '../audit/store';
 import { acquireNumber, dropHold, reserveNumber } from './pool';
 import type { ReleaseScheduler } from './release';
 import { isDuplicateKeyError } from '../db/errors';

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../errors';
 import { PhoneNumber, ProviderAccount } from '../db/models';
 import { isDuplicateKeyError } from '../db/errors';
 import { newId } from '../db/ids';
-import { recordAudit, type Actor } from '../audit/record';
+import { recordAudit, type Actor } from '../audit/store';
 import { ProviderError, type ProviderNumber, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
 import { connectNumber, disconnect, loadChannel, type ChannelDeps } from './channel';

@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { PhoneNumber, ProviderAccount } from '../db/models';
 import { isDuplicateKeyError } from '../db/errors';
 import { newId } from '../db/ids';
-import { recordAudit, type Actor } from '../audit/record';
+import { recordAudit, type Actor } from '../audit/store';
 import { ProviderError } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
 import { toNumberView, type NumberView } from './channel';

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Services } from '../services';
 import { AppError } from '../errors';
 import { ProviderError } from '../provider';
-import type { Actor } from '../audit/record';
+import type { Actor } from '../audit/store';
 import {
   NUMBER_REQUEST_WORKFLOW,
   approveRequest,

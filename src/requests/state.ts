@@ -4,7 +4,7 @@
  */
 import type { RequestStatus } from '../vocabulary';
 import type { RequestState, TimelineEntry } from '../temporal/requests';
-import type { Actor } from '../audit/record';
+import type { Actor } from '../audit/store';
 
 export type RequestType = 'local' | 'toll_free' | 'alphanumeric';
 

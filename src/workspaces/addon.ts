@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../errors';
 import { findWorkspace, updateWorkspace } from './store';
-import { recordAudit, type Actor } from '../audit/record';
+import { recordAudit, type Actor } from '../audit/store';
 
 export const ADDON_REQUIRED_MESSAGE =
   'The Text Messages add-on is not active for this workspace. An admin can turn it on under Billing → Add-ons (PUT /v1/workspaces/{ws}/addons/sms {"active": true}).';

@@ -5,7 +5,7 @@ import { connectNumber, disconnect, getChannelView, listSelectableNumbers, setEn
 import { temporalReleaseScheduler } from '../../numbers/release';
 import { temporalSenderNotifier } from '../../messaging/notify';
 import { requireSmsAddon, setSmsAddon } from '../../workspaces/addon';
-import { listAudit } from '../../audit/record';
+import { listAudit } from '../../audit/store';
 import { actorOf } from '../auth';
 import { defineRoute } from '../route';
 import { listOf, numberSchema, paging, wsParams } from '../schemas';

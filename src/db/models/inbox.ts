@@ -20,8 +20,8 @@ export const Contact = mongoose.model('Contact', contactSchema);
 
 /**
  * Where a contact's open conversation on a channel is (`_id` = `<contactId>:<channel>`): read by _id,
- * it spares a scan on FerretDB (which only uses an index for an _id equality). A hint, checked on
- * use; the conversation's unique `openSlot` stays the guarantee.
+ * it spares a scan of the conversations on FerretDB (which answers only an `_id` equality or `$in`
+ * from an index). A hint, checked on use; the conversation's unique `openSlot` stays the guarantee.
  */
 const threadHintSchema = new Schema(
   {
