@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Config } from '../config';
-import { SmsChannel } from '../db/models';
+import { connectedWorkspaceIds, recordWebhookState } from '../numbers/store';
 import { checkWebhooks, type WebhookCheck } from '../health/webhooks';
 import { webhookUrls } from '../provider/webhookUrls';
 import type { ProviderDirectory } from '../provider/directory';
@@ -11,8 +11,7 @@ export function createHealthActivities(deps: { config: Config; providers: Provid
   return {
     /** Workspaces with a connected number: the ones whose webhooks matter. */
     async listConnectedWorkspaces(): Promise<string[]> {
-      const channels = await SmsChannel.find({ status: 'connected' }, { _id: 1 }).lean();
-      return channels.map((c) => c._id);
+      return connectedWorkspaceIds();
     },
 
     /** Idempotent: reading the provider, and a repair that sets the same URLs again, change nothing more. */
@@ -29,7 +28,7 @@ export function createHealthActivities(deps: { config: Config; providers: Provid
     /** When the provider could not be asked at all: the settings say so instead of an old result. */
     async recordWebhookCheckError(workspaceId: string, detail: string): Promise<WebhookCheck> {
       const checkedAt = new Date();
-      await SmsChannel.updateOne({ _id: workspaceId, status: 'connected' }, { $set: { webhook: { status: 'error', checkedAt, detail } } });
+      await recordWebhookState(workspaceId, { status: 'error', checkedAt, detail });
       return { status: 'error', checkedAt: checkedAt.toISOString(), detail };
     },
   };

@@ -1,13 +1,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { webhookUrls } from '../provider/webhookUrls';
-import { NumberRequest } from '../db/models';
 import { ProviderError } from '../provider';
 import { loadChannel } from '../numbers/channel';
 import { temporalReleaseScheduler } from '../numbers/release';
 import { forgetNumber, linkNumber, LinkRefused, type LinkInput } from '../requests/linking';
 import { composeRequestMail } from '../requests/mail';
 import { provisionNumber, type ProvisionInput } from '../requests/provisioning';
-import { markMailSent, saveRequestState } from '../requests/store';
+import { markMailSent, requestById, saveRequestState } from '../requests/store';
 import type { ProvisionResult, RequestMailKind, RequestState } from '../requests/state';
 import type { ActivityDeps } from './deps';
 
@@ -93,7 +92,7 @@ export function createRequestActivities(deps: ActivityDeps) {
      * sends it again, with the same Message-ID.)
      */
     async sendRequestMail(requestId: string, kind: RequestMailKind): Promise<{ to?: string }> {
-      const request = await NumberRequest.findById(requestId).lean();
+      const request = await requestById(requestId);
       if (!request) throw ApplicationFailure.create({ type: 'RequestMissing', message: `Request ${requestId} is not stored`, nonRetryable: true });
       const connected = kind === 'completed' && request.numberId !== undefined && (await loadChannel(request.workspaceId)).numberId === request.numberId;
       const mail = composeRequestMail(request, kind, mailContext, connected);

@@ -3,7 +3,7 @@ import { ensureSweepSchedule } from '../temporal/sweepSchedule';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { loadChannel } from '../numbers/channel';
-import { PhoneNumber } from '../db/models';
+import { findNumber } from '../numbers/store';
 import { healthIds } from '../temporal/health';
 import type { WebhookCheck } from './webhooks';
 
@@ -33,7 +33,7 @@ export async function checkWebhooksNow(temporal: Client, config: Config, workspa
   if (channel.status !== 'connected') {
     throw new AppError('channel_not_connected', 'No number is connected, so there is no webhook to check. Connect a number first.');
   }
-  if (channel.numberId && (await PhoneNumber.findById(channel.numberId, { type: 1 }).lean())?.type === 'alphanumeric') {
+  if (channel.numberId && (await findNumber(channel.numberId))?.type === 'alphanumeric') {
     throw new AppError('conflict', 'The channel sends from a sender ID, which receives nothing: there is no webhook to check.');
   }
   try {

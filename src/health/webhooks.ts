@@ -1,5 +1,5 @@
 import type { WebhookUrls } from '../provider/webhookUrls';
-import { PhoneNumber, SmsChannel } from '../db/models';
+import { findChannelDoc, findNumber, recordWebhookState } from '../numbers/store';
 import { WEBHOOK_STATUSES } from '../vocabulary';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ProviderNumber } from '../provider/port';
@@ -40,14 +40,14 @@ function differences(found: ProviderNumber, expected: Expected): string[] {
  * Undefined: no number is connected. Throws ProviderErrors worth retrying (throttled, transient).
  */
 export async function checkWebhooks(deps: WebhookCheckDeps, workspaceId: string, now = new Date()): Promise<WebhookCheck | undefined> {
-  const channel = await SmsChannel.findById(workspaceId, { status: 1, numberId: 1 }).lean();
+  const channel = await findChannelDoc(workspaceId);
   if (channel?.status !== 'connected' || !channel.numberId) return undefined;
-  const number = await PhoneNumber.findById(channel.numberId).lean();
+  const number = await findNumber(channel.numberId);
   // A sender ID receives nothing, so it has no webhook to check (it is not a number at the provider).
   if (!number || number.type === 'alphanumeric') return undefined;
   const result = await diagnose(deps, number, now);
   // Only onto the number it was computed for: a switch meanwhile gets its own check.
-  await SmsChannel.updateOne({ _id: workspaceId, numberId: number._id }, { $set: { webhook: { status: result.status, checkedAt: now, detail: result.detail } } });
+  await recordWebhookState(workspaceId, { status: result.status, checkedAt: now, detail: result.detail }, number._id);
   return { ...result, checkedAt: now.toISOString() };
 }
 

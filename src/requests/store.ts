@@ -50,6 +50,9 @@ export async function insertRequest(input: {
   );
 }
 
+/** The request by its id alone: for its own workflow's activities, which act on nothing else. */
+export const requestById = (id: string) => loadRequest(id);
+
 /** Undoes an insert whose workflow could not be started. */
 export async function deleteRequest(id: string): Promise<void> {
   await NumberRequest.deleteOne({ _id: id });
