@@ -5,8 +5,10 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
@@ -192,6 +194,35 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
   };
   const watched = () => s.watch.reduce((a, w) => a + w.ids.length, 0);
 
+  /** When the loop has something to do without a signal: the head's back-off, a lapse while paused, or a final-status check. */
+  const nextWake = (now: number) => {
+    const head = s.queue[0];
+    return Math.min(
+      head && stateOf(head.workspaceId) === 'sending' ? (head.notBefore ?? now) : Infinity,
+      ...s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused').map((m) => m.validUntil),
+      s.watch[0]?.at ?? Infinity,
+    );
+  };
+
+  /*
+   * One alarm, kept across signals: a signal that leaves the wake-up time where it was costs no
+   * timer (a condition with a timeout cancels its timer and the next wait starts another: two
+   * history events for every message that arrives while the sender waits). An alarm later than
+   * needed is replaced; one that rings early only makes the loop look again.
+   */
+  const alarms = patched('sender-kept-alarm');
+  let alarm: { at: number; rang: boolean } | undefined;
+  let idleSince: number | undefined;
+  const changeOr = async (wakeAt: number) => {
+    if (wakeAt !== Infinity && (!alarm || alarm.rang || alarm.at > wakeAt)) {
+      const set = { at: wakeAt, rang: false };
+      alarm = set;
+      void sleep(Math.max(1, wakeAt - Date.now())).then(() => (set.rang = true));
+    }
+    const waiting = alarm;
+    await condition(() => changed || (waiting?.rang ?? false));
+  };
+
   for (;;) {
     if (s.ending.length > 0) {
       await endQueued(s.ending.splice(0, 500));
@@ -231,19 +262,27 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     }
 
     changed = false;
-    if (s.queue.length === 0 && s.watch.length === 0) {
-      // Idle: end (the next message's signal-with-start begins a new run); a signal meanwhile keeps it going.
-      if (await condition(() => changed, timings.idleMs)) continue;
-      if (s.queue.length === 0 && s.ending.length === 0) return;
+    const idle = s.queue.length === 0 && s.watch.length === 0;
+    if (!alarms) {
+      if (idle) {
+        // Idle: end (the next message's signal-with-start begins a new run); a signal meanwhile keeps it going.
+        if (await condition(() => changed, timings.idleMs)) continue;
+        if (s.queue.length === 0 && s.ending.length === 0) return;
+        continue;
+      }
+      const wakeAt = nextWake(now);
+      if (wakeAt === Infinity) await condition(() => changed);
+      else await condition(() => changed, Math.max(1, wakeAt - now));
       continue;
     }
-    const wakeAt = Math.min(
-      head && stateOf(head.workspaceId) === 'sending' ? (head.notBefore ?? now) : Infinity,
-      ...s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused').map((m) => m.validUntil),
-      s.watch[0]?.at ?? Infinity,
-    );
-    if (wakeAt === Infinity) await condition(() => changed);
-    else await condition(() => changed, Math.max(1, wakeAt - now));
+    idleSince = idle ? (idleSince ?? now) : undefined;
+    if (idleSince !== undefined && now - idleSince >= timings.idleMs) {
+      // Idle long enough: end (the next message's signal-with-start begins a new run; a signal
+      // arriving as it ends makes Temporal refuse the end, so none is lost).
+      if (s.ending.length === 0) return;
+      continue;
+    }
+    await changeOr(idleSince !== undefined ? idleSince + timings.idleMs : nextWake(now));
   }
 }
 
