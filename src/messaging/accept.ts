@@ -10,6 +10,7 @@ import { measureBody } from './segments';
 import { endUnsent } from './status';
 import { senderNumber } from './send';
 import { toMessageView, type MessageView } from './view';
+import { dueAt } from './schedule';
 import { isDuplicateKeyError } from '../db/errors';
 import type { EnqueueInput } from '../temporal/sender';
 
@@ -18,6 +19,8 @@ export interface SendRequest {
   to: string;
   body: string;
   mediaUrls?: string[];
+  /** Scheduled: not before then (validated by the route: future, within the horizon). */
+  sendAt?: Date;
   idempotencyKey?: string;
   /** The API key that sent it. */
   sentBy: string;
@@ -41,7 +44,7 @@ const messageIdFor = (workspaceId: string, idempotencyKey: string) =>
 /** What the idempotency key promises: the same request. The recipient as typed, so no parsing comes first. */
 function requestHash(r: SendRequest): string {
   return createHash('sha256')
-    .update(JSON.stringify(['sms', r.to, r.body, r.mediaUrls ?? []]))
+    .update(JSON.stringify(['sms', r.to, r.body, r.mediaUrls ?? [], ...(r.sendAt ? [r.sendAt.toISOString()] : [])]))
     .digest('hex');
 }
 
@@ -78,6 +81,7 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   if (!number) throw new AppError('channel_not_connected', 'The connected number no longer exists; an admin can connect another under Settings → SMS.');
   const now = new Date();
   const { segments, encoding } = measureBody(req.body);
+  const status = req.sendAt ? ('scheduled' as const) : ('accepted' as const);
   const message = {
     _id: id,
     workspaceId: req.workspaceId,
@@ -91,15 +95,16 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
     media: (req.mediaUrls ?? []).map((url) => ({ url })),
     segments,
     encoding,
-    status: 'accepted' as const,
+    status,
     statusRank: 0,
-    reached: ['accepted'],
-    statusHistory: [{ status: 'accepted' as const, at: now }],
+    reached: [status],
+    statusHistory: [{ status, at: now }],
+    ...(req.sendAt && { sendAt: req.sendAt }),
     idempotencyKey: req.idempotencyKey ?? id,
     requestHash: hash,
     senderNumberId: channel.numberId,
     sentBy: req.sentBy,
-    validUntil: new Date(now.getTime() + deps.validitySeconds * 1000),
+    validUntil: new Date(dueAt({ sendAt: req.sendAt, createdAt: now }).getTime() + deps.validitySeconds * 1000),
     createdAt: now,
     updatedAt: now,
   };
@@ -127,6 +132,7 @@ type StoredMessage = Parameters<typeof toMessageView>[0] & {
   requestHash?: string | null;
   validUntil?: Date | null;
   senderNumberId?: string | null;
+  sendAt?: Date | null;
 };
 
 async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): Promise<MessageView> {
@@ -138,7 +144,7 @@ async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): 
   // It may never have been queued (the first answer was a 503): queueing it again is harmless (the
   // sender drops a message it holds already, and a batch skips one that left). Revision 0: the
   // sender knows (or reads) whether its settings changed since.
-  if (existing.status === 'accepted' && existing.senderNumberId) {
+  if ((existing.status === 'accepted' || existing.status === 'scheduled') && existing.senderNumberId) {
     const number = await senderNumber(existing.senderNumberId);
     if (number) await queue(deps, { ...existing, rate: number.throughputPerSecond, revision: 0 }, true);
   }
@@ -165,6 +171,8 @@ async function queue(
         segments: message.segments ?? 1,
         validUntil: message.validUntil?.getTime() ?? Date.now(),
         revision: message.revision,
+        acceptedAt: message.createdAt.getTime(),
+        ...(message.sendAt && { sendAt: message.sendAt.getTime() }),
       },
     });
   } catch {

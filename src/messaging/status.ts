@@ -5,7 +5,7 @@ import { Message, type MessageStatus } from '../db/models';
  * while the stored rank is lower (`statusRank`), so duplicated, late or out-of-order callbacks and
  * two writers at once change nothing after the furthest status. The first final status wins.
  */
-export const RANK: Record<string, number> = { accepted: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, expired: 4 };
+export const RANK: Record<string, number> = { accepted: 0, scheduled: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, expired: 4, cancelled: 4 };
 export const FINAL_RANK = 4;
 export const isFinalStatus = (s: string) => RANK[s] === FINAL_RANK;
 
@@ -94,11 +94,11 @@ export async function recordHandover(messageId: string, sid: string): Promise<vo
 }
 
 /**
- * Ends a message that never reached the provider (expired, failed before sending): only while it
+ * Ends a message that never reached the provider (expired, failed or cancelled before sending): only while it
  * is still `accepted` with no attempt pending other than `attemptAt` (an attempt whose answer is
  * unknown may have created it: that is looked up first). True when it was ended here.
  */
-export async function endUnsent(messageId: string, change: StatusChange & { status: 'failed' | 'expired' }, attemptAt?: Date): Promise<boolean> {
+export async function endUnsent(messageId: string, change: StatusChange & { status: 'failed' | 'expired' | 'cancelled' }, attemptAt?: Date): Promise<boolean> {
   const result = await updateMessage(
     { _id: messageId, statusRank: RANK.accepted, sendAttemptAt: attemptAt ?? { $exists: false } },
     statusUpdate(change),

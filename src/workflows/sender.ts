@@ -14,7 +14,8 @@ import {
 } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
 import type { BatchItem, BatchResult, QueuedEnd } from '../messaging/send';
-import { channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
+import { admitDue, nextDue, split } from './schedule';
+import { cancelSignal, channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
 
 /*
  * One sender per sender number (`sender-<numberId>`): the number's single writer. It owns the
@@ -72,6 +73,8 @@ export interface SenderState {
   watch: Array<{ from: number; at: number; ids: string[] }>;
   /** Queued messages to end without sending (their workspace's channel went away). */
   ending: QueuedEnd[];
+  /** Scheduled messages not due yet (absent in states carried over from before scheduling). */
+  scheduled?: Waiting[];
 }
 
 export interface SenderInput extends SenderStart {
@@ -81,6 +84,7 @@ export interface SenderInput extends SenderStart {
 export async function senderWorkflow(input: SenderInput): Promise<void> {
   const { timings } = input;
   const s: SenderState = input.state ?? { queue: [], rate: 1, freeAt: 0, slowFactor: 1, slowUntil: 0, channels: [], watch: [], ending: [] };
+  const held = () => (s.scheduled ??= []);
   let changed = false;
   /** The running batch's scope: cancelled when its workspace may no longer send. */
   let batchScope: CancellationScope | undefined;
@@ -95,9 +99,12 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     s.channels = [...s.channels.filter((k) => k.workspaceId !== c.workspaceId), c];
     if (c.state !== 'sending') batchScope?.cancel();
     if (c.state === 'gone') {
-      const [leaving, staying] = partition(s.queue, (m) => m.workspaceId === c.workspaceId && m.revision < c.revision);
+      const goes = (m: Waiting) => m.workspaceId === c.workspaceId && m.revision < c.revision;
+      const [leaving, staying] = split(s.queue, goes);
+      const [leavingHeld, stayingHeld] = split(held(), goes);
       s.queue = staying;
-      s.ending.push(...leaving.map((m) => ({ messageId: m.messageId, end: 'gone' as const })));
+      if (leavingHeld.length > 0) s.scheduled = stayingHeld;
+      s.ending.push(...[...leaving, ...leavingHeld].map((m) => ({ messageId: m.messageId, end: 'gone' as const })));
     }
     changed = true;
   };
@@ -114,11 +121,22 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
       }
       if (!known || message.revision > known.revision) applyChannel({ workspaceId: message.workspaceId, revision: message.revision, state: 'sending' });
       // A repeated request (same Idempotency-Key) signals its message again.
-      if (!s.queue.some((m) => m.messageId === message.messageId)) s.queue.push(message);
+      const holds = (m: Waiting) => m.messageId === message.messageId;
+      if (s.queue.some(holds) || held().some(holds)) continue;
+      // A scheduled message waits aside (the loop admits it when due), so it never blocks the queue.
+      if (message.sendAt !== undefined) held().push(message);
+      else s.queue.push(message);
     }
   });
   setHandler(channelSignal, applyChannel);
-  setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0) }));
+  // Cancelled in the database (which only succeeds while it has no attempt): dropped here; a batch would refuse it anyway.
+  setHandler(cancelSignal, ({ messageIds }) => {
+    const gone = new Set(messageIds);
+    s.queue = s.queue.filter((m) => m.attempted || !gone.has(m.messageId));
+    if (s.scheduled) s.scheduled = s.scheduled.filter((m) => !gone.has(m.messageId));
+    changed = true;
+  });
+  setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0), scheduled: s.scheduled?.length ?? 0 }));
 
   const currentSlowFactor = () => (Date.now() < s.slowUntil ? s.slowFactor : 1);
   const segmentMs = () => (1000 / s.rate) * currentSlowFactor();
@@ -194,13 +212,14 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
   };
   const watched = () => s.watch.reduce((a, w) => a + w.ids.length, 0);
 
-  /** When the loop has something to do without a signal: the head's back-off, a lapse while paused, or a final-status check. */
+  /** When the loop has something to do without a signal: the head's back-off, a lapse while paused, a final-status check, or a scheduled message falling due. */
   const nextWake = (now: number) => {
     const head = s.queue[0];
     return Math.min(
       head && stateOf(head.workspaceId) === 'sending' ? (head.notBefore ?? now) : Infinity,
       ...s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused').map((m) => m.validUntil),
       s.watch[0]?.at ?? Infinity,
+      nextDue(s.scheduled ?? []),
     );
   };
 
@@ -229,6 +248,7 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
       continue;
     }
     const now = Date.now();
+    if (s.scheduled && s.scheduled.length > 0) s.scheduled = admitDue(s.queue, s.scheduled, now);
     // Sending is off: what can no longer leave in time ends now, saying why (not when sending resumes).
     const lapsed = s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused' && m.validUntil <= now);
     if (lapsed.length > 0) {
@@ -262,7 +282,7 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     }
 
     changed = false;
-    const idle = s.queue.length === 0 && s.watch.length === 0;
+    const idle = s.queue.length === 0 && s.watch.length === 0 && !s.scheduled?.length;
     if (!alarms) {
       if (idle) {
         // Idle: end (the next message's signal-with-start begins a new run); a signal meanwhile keeps it going.
@@ -284,11 +304,4 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     }
     await changeOr(idleSince !== undefined ? idleSince + timings.idleMs : nextWake(now));
   }
-}
-
-function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
-  const yes: T[] = [];
-  const no: T[] = [];
-  for (const item of items) (test(item) ? yes : no).push(item);
-  return [yes, no];
 }
