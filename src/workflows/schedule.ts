@@ -35,3 +35,26 @@ export function split<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   for (const item of items) (test(item) ? yes : no).push(item);
   return [yes, no];
 }
+
+/** A sender's messages: the FIFO queue and the scheduled ones held aside (absent in older states). */
+export interface Queues<T extends Schedulable> {
+  queue: T[];
+  scheduled?: T[];
+}
+
+/** Queues (or, scheduled, holds) a message unless it is there already: a repeated request signals it again. */
+export function place<T extends Schedulable>(q: Queues<T>, m: T): void {
+  const same = (x: T) => x.messageId === m.messageId;
+  if (q.queue.some(same) || q.scheduled?.some(same)) return;
+  if (m.sendAt !== undefined) (q.scheduled ??= []).push(m);
+  else q.queue.push(m);
+}
+
+/** Takes out the messages, queued or held, that `leaves` picks. */
+export function takeOut<T extends Schedulable>(q: Queues<T>, leaves: (m: T) => boolean): T[] {
+  const [leaving, staying] = split(q.queue, leaves);
+  const [leavingHeld, stayingHeld] = split(q.scheduled ?? [], leaves);
+  q.queue = staying;
+  if (leavingHeld.length > 0) q.scheduled = stayingHeld;
+  return [...leaving, ...leavingHeld];
+}

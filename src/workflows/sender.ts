@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
 import type { BatchItem, BatchResult, QueuedEnd } from '../messaging/send';
-import { admitDue, nextDue, split } from './schedule';
+import { admitDue, nextDue, place, takeOut } from './schedule';
 import { cancelSignal, channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
 
 /*
@@ -84,7 +84,6 @@ export interface SenderInput extends SenderStart {
 export async function senderWorkflow(input: SenderInput): Promise<void> {
   const { timings } = input;
   const s: SenderState = input.state ?? { queue: [], rate: 1, freeAt: 0, slowFactor: 1, slowUntil: 0, channels: [], watch: [], ending: [] };
-  const held = () => (s.scheduled ??= []);
   let changed = false;
   /** The running batch's scope: cancelled when its workspace may no longer send. */
   let batchScope: CancellationScope | undefined;
@@ -99,12 +98,8 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     s.channels = [...s.channels.filter((k) => k.workspaceId !== c.workspaceId), c];
     if (c.state !== 'sending') batchScope?.cancel();
     if (c.state === 'gone') {
-      const goes = (m: Waiting) => m.workspaceId === c.workspaceId && m.revision < c.revision;
-      const [leaving, staying] = split(s.queue, goes);
-      const [leavingHeld, stayingHeld] = split(held(), goes);
-      s.queue = staying;
-      if (leavingHeld.length > 0) s.scheduled = stayingHeld;
-      s.ending.push(...[...leaving, ...leavingHeld].map((m) => ({ messageId: m.messageId, end: 'gone' as const })));
+      const leaving = takeOut(s, (m) => m.workspaceId === c.workspaceId && m.revision < c.revision);
+      s.ending.push(...leaving.map((m) => ({ messageId: m.messageId, end: 'gone' as const })));
     }
     changed = true;
   };
@@ -120,20 +115,14 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
         continue;
       }
       if (!known || message.revision > known.revision) applyChannel({ workspaceId: message.workspaceId, revision: message.revision, state: 'sending' });
-      // A repeated request (same Idempotency-Key) signals its message again.
-      const holds = (m: Waiting) => m.messageId === message.messageId;
-      if (s.queue.some(holds) || held().some(holds)) continue;
       // A scheduled message waits aside (the loop admits it when due), so it never blocks the queue.
-      if (message.sendAt !== undefined) held().push(message);
-      else s.queue.push(message);
+      place(s, message);
     }
   });
   setHandler(channelSignal, applyChannel);
   // Cancelled in the database (which only succeeds while it has no attempt): dropped here; a batch would refuse it anyway.
   setHandler(cancelSignal, ({ messageIds }) => {
-    const gone = new Set(messageIds);
-    s.queue = s.queue.filter((m) => m.attempted || !gone.has(m.messageId));
-    if (s.scheduled) s.scheduled = s.scheduled.filter((m) => !gone.has(m.messageId));
+    takeOut(s, (m) => !m.attempted && messageIds.includes(m.messageId));
     changed = true;
   });
   setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0), scheduled: s.scheduled?.length ?? 0 }));
