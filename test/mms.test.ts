@@ -13,9 +13,12 @@ describe('Pictures (MMS)', function () {
   let stack: Stack;
 
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { PROVIDER_TIMEOUT_MS: '1500' } });
   });
   after(async () => stack?.stop());
+  afterEach(async () => {
+    await call(stack.sandbox.url, 'DELETE', '/sandbox/faults');
+  });
 
   describe('when an agent sends a text with mediaUrls', () => {
     it('then the carrier receives them with the message', async () => {
@@ -129,7 +132,7 @@ describe('Pictures (MMS)', function () {
       assert.equal(proxied.body.error.code, 'not_found');
     });
 
-    it('then a picture the provider no longer has, or a stored URL that is not the account’s media, answers 502 media_unavailable without the provider’s URL', async () => {
+    it('then a picture the provider no longer has, a provider too slow to answer, or a stored URL that is not the account’s media answer 502 media_unavailable without the provider’s URL', async () => {
       const { ws, stored } = await pictureReceived();
       const providerUrl = stored.media[0].url!;
       const path = `/v1/workspaces/${ws.id}/messages/${stored._id}/media/0`;
@@ -140,6 +143,16 @@ describe('Pictures (MMS)', function () {
       assert.equal(gone.status, 502);
       assert.equal(gone.body.error.code, 'media_unavailable');
       assert.ok(!JSON.stringify(gone.body).includes('twilio.com'));
+
+      // The provider too slow to answer (past PROVIDER_TIMEOUT_MS): 502 too, not a hung request.
+      const other = await pictureReceived();
+      await call(stack.sandbox.url, 'POST', '/sandbox/faults', { body: { latencyMs: { fetch: 10_000 } } });
+      const started = Date.now();
+      const slow = await call(stack.url, 'GET', `/v1/workspaces/${other.ws.id}/messages/${other.stored._id}/media/0`, { key: other.ws.agent });
+      assert.equal(slow.status, 502);
+      assert.equal(slow.body.error.code, 'media_unavailable');
+      assert.ok(Date.now() - started < 8_000, 'answered within the provider timeout, not the carrier’s delay');
+      await call(stack.sandbox.url, 'DELETE', '/sandbox/faults');
 
       // A stored URL that is not this account's media (a forged or foreign one) is never fetched with the credentials.
       await Message.updateOne({ _id: stored._id }, { $set: { 'media.0.url': 'https://evil.example.com/steal' } });

@@ -27,7 +27,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   account.use(requireAccount(carrier.accounts));
   account.use(express.urlencoded({ extended: false, limit: '64kb' }));
   account.use(messagesRouter(carrier));
-  account.use(mediaRouter(carrier.media));
+  account.use(mediaRouter(carrier.media, carrier.faults));
   account.use(numbersRouter(carrier));
   app.use('/2010-04-01/Accounts/:AccountSid', account, twilioErrorHandler);
   app.use('/v1/Services', requireAccount(carrier.accounts), express.urlencoded({ extended: false, limit: '64kb' }), servicesRouter(carrier), twilioErrorHandler);

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { Account, Media } from './types';
 import { newSid } from './ids';
 import { notFound } from './rest/errors';
+import { delay } from './rest/params';
+import type { Faults } from './faults';
 
 /** A picture a handset sends: its bytes (base64) the carrier keeps, or a URL of elsewhere. */
 export type HandsetMedia = { contentType: string } & ({ url: string; content?: undefined } | { content: string; url?: undefined });
@@ -38,15 +40,16 @@ export class MediaStore {
   }
 }
 
-/** GET (the bytes) and DELETE of a message's media, under the account's basic auth. */
-export function mediaRouter(media: MediaStore): Router {
+/** GET (the bytes; slowed by the `fetch` latency fault) and DELETE of a message's media, under the account's basic auth. */
+export function mediaRouter(media: MediaStore, faults: Faults): Router {
   const router = Router();
   const find = (account: Account, params: Record<string, string>) => {
     const item = media.get(account.accountSid, params.MessageSid, params.MediaSid);
     if (!item) throw notFound(`/2010-04-01/Accounts/${account.accountSid}/Messages/${params.MessageSid}/Media/${params.MediaSid}`);
     return item;
   };
-  router.get('/Messages/:MessageSid/Media/:MediaSid', (req, res) => {
+  router.get('/Messages/:MessageSid/Media/:MediaSid', async (req, res) => {
+    await delay(faults.latency('fetch'));
     const item = find(res.locals.account as Account, req.params);
     res.type(item.contentType).send(item.bytes);
   });
