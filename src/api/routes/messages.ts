@@ -9,7 +9,6 @@ import { temporalSenderQueue } from '../../messaging/enqueue';
 import { toMessageView } from '../../messaging/view';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
-import { refuseForbiddenDestination } from '../destinations';
 
 const MAX_BODY_CHARS = 1600;
 
@@ -73,7 +72,7 @@ export function messageRoutes(router: Router, services: Services): void {
     idleMs: config.SENDER_IDLE_SECONDS * 1000,
   };
   const enqueue = temporalSenderQueue(temporal, config.TEMPORAL_TASK_QUEUE, timings);
-  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
+  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS, refusedDestinationTypes: config.REFUSED_DESTINATION_TYPES };
   const tags = ['Messages'];
 
   defineRoute(
@@ -95,7 +94,6 @@ export function messageRoutes(router: Router, services: Services): void {
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.', { header: 'Idempotency-Key' });
       }
-      await refuseForbiddenDestination(params.ws, body.to, config.REFUSED_DESTINATION_TYPES);
       return acceptMessage(deps, { workspaceId: params.ws, to: body.to, body: body.body, mediaUrls: body.mediaUrls, idempotencyKey: key, sentBy: principal.keyId });
     },
   );
