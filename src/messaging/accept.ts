@@ -13,6 +13,8 @@ import { toMessageView, type MessageView } from './view';
 import { dueAt } from './schedule';
 import { isDuplicateKeyError } from '../db/errors';
 import type { EnqueueInput } from '../temporal/sender';
+import type { NumberType } from 'libphonenumber-js';
+import { refuseForbiddenDestination } from './destinations';
 
 export interface SendRequest {
   workspaceId: string;
@@ -32,6 +34,8 @@ export type Enqueue = (numberId: string, input: EnqueueInput) => Promise<void>;
 export interface AcceptDeps {
   enqueue: Enqueue;
   validitySeconds: number;
+  /** Number types nobody may text from here (see api/destinations.ts). */
+  refusedDestinationTypes: readonly NumberType[];
 }
 
 /**
@@ -71,6 +75,7 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
     throw new AppError('channel_disabled', 'Sending is turned off for the SMS channel; an admin can turn it back on under Settings → SMS.');
   }
   const to = normaliseRecipient(req.to, workspace.defaultCountry);
+  await refuseForbiddenDestination(to, deps.refusedDestinationTypes);
   // An opted-out contact always exists already (the flag lives on it), so a refusal never creates one.
   const contact = await findOrCreateContact(req.workspaceId, to);
   if (contact.optedOut) {

@@ -12,7 +12,6 @@ import { mediaRoute } from './media';
 import { toMessageView } from '../../messaging/view';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
-import { refuseForbiddenDestination } from '../destinations';
 
 const MAX_BODY_CHARS = 1600;
 
@@ -83,7 +82,7 @@ export function messageRoutes(router: Router, services: Services): void {
     idleMs: config.SENDER_IDLE_SECONDS * 1000,
   };
   const enqueue = temporalSenderQueue(temporal, config.TEMPORAL_TASK_QUEUE, timings);
-  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
+  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS, refusedDestinationTypes: config.REFUSED_DESTINATION_TYPES };
   const tellSender = temporalSenderCancel(temporal);
   const tags = ['Messages'];
 
@@ -109,7 +108,6 @@ export function messageRoutes(router: Router, services: Services): void {
       }
       const sendAt = body.sendAt === undefined ? undefined : new Date(body.sendAt);
       if (sendAt) checkSendAt(sendAt, new Date(), config.SCHEDULE_HORIZON_DAYS);
-      await refuseForbiddenDestination(params.ws, body.to, config.REFUSED_DESTINATION_TYPES);
       return acceptMessage(deps, { workspaceId: params.ws, to: body.to, body: body.body, mediaUrls: body.mediaUrls, sendAt, idempotencyKey: key, sentBy: principal.keyId });
     },
   );
