@@ -246,6 +246,25 @@ describe('web console (headless Chromium)', function () {
     });
   });
 
+  describe('Settings → SMS when someone else changed them meanwhile', () => {
+    it('when the admin saves from a page showing an older revision, then the page says so and the newer settings stand', async () => {
+      const ws = await createTestWorkspace();
+      const [first, second] = await carrierNumbers(2);
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: first.id } })).status, 200);
+      const page = await tab(ws.admin);
+      await page.goto(`${stack.url}/#/settings/sms`);
+      await page.locator('#sms-status', { hasText: exact('Connected') }).waitFor();
+      // Another admin switches the number while this page is open.
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: second.id } })).status, 200);
+
+      await page.getByRole('switch', { name: 'Enabled' }).click();
+      await page.locator('#sms-action-error', { hasText: 'Someone changed this at the same time' }).waitFor();
+      const stored = await SmsChannel.findById(ws.id).lean();
+      assert.equal(stored?.enabled, true, 'the stale page did not turn sending off');
+      assert.equal(stored?.numberId, second.id);
+    });
+  });
+
   describe('Communication and Chat', () => {
     let ws: TestWorkspace;
     let ours: { id: string; e164: string };
