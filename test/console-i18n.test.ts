@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { CONSOLE_DIR } from '../src/console/router';
 import { ERROR_STATUS } from '../src/errors';
 import { CHANNELS, CHANNEL_STATUSES, MESSAGE_STATUSES, NUMBER_KINDS, NUMBER_TYPES, REQUEST_STATUSES, ROLES, WEBHOOK_STATUSES } from '../src/db/models';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import { launchBrowser, requireChromium, signIn, type TestBrowser, type TrackedPage } from './support/browser';
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
 
 /*
@@ -104,10 +104,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
   const tabs: TrackedPage[] = [];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM_PATH}; run scripts/ensure-chromium.sh)`);
-      this.skip();
-    }
+    requireChromium(this);
     catalogues = { is: await catalogue('is'), en: await catalogue('en') };
     stack = await startStack();
     // a workspace with a connected number, a thread with a reply and a request waiting for support

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { SmsChannel } from '../src/db/models';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import { launchBrowser, requireChromium, signIn, type TestBrowser, type TrackedPage } from './support/browser';
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
 
 /*
@@ -71,10 +71,7 @@ describe('web console (headless Chromium)', function () {
   }
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM_PATH}; run scripts/ensure-chromium.sh)`);
-      this.skip();
-    }
+    requireChromium(this);
     const port = await freePort();
     stack = await startStack({
       env: { API_PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, NUMBER_COOLDOWN_SECONDS: '600' },

@@ -6,15 +6,23 @@ import { startMongo, startTemporal, type RunningServer } from '../../src/infra/s
 import { connectDatabase, disconnectDatabase } from '../../src/db/connect';
 
 /*
- * Mocha global fixtures: the real servers every integration test talks to, started once for the
- * run on free loopback ports in a temp folder, and stopped at the end (also when tests fail; the
- * process's exit hook kills them if the run is interrupted). TEMPORAL_ADDRESS or MONGODB_URI, when
- * set, point the suite at servers you run yourself (e.g. a real mongod) and nothing is started.
+ * The real servers every integration test talks to: started once for the run, on first use
+ * (`useServers`, which startStack calls), on free loopback ports in a temp folder, and stopped at the
+ * end by mocha's global teardown (also when tests fail; the process's exit hook kills them if the run
+ * is interrupted). A file of pure tests never asks for them, so `npx mocha test/pace.test.ts` answers
+ * in a second or two. TEMPORAL_ADDRESS or MONGODB_URI, when set, point the suite at servers you run
+ * yourself (e.g. a real mongod) and nothing is started.
  */
 const started: RunningServer[] = [];
 let tempDir: string | undefined;
+let starting: Promise<void> | undefined;
 
-export async function mochaGlobalSetup() {
+/** Resolves once Temporal and the database answer and the process's mongoose connection is open. */
+export function useServers(): Promise<void> {
+  return (starting ??= startServers());
+}
+
+async function startServers() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   tempDir = mkdtempSync(path.join(tmpdir(), 'sms-channel-test-'));
   const [temporal, mongo] = await Promise.all([
@@ -34,6 +42,8 @@ export async function mochaGlobalSetup() {
 }
 
 export async function mochaGlobalTeardown() {
+  if (!starting) return;
+  await starting.catch(() => undefined);
   await disconnectDatabase().catch(() => undefined);
   await Promise.all(started.map((s) => s.stop()));
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
