@@ -3,6 +3,7 @@ import { PhoneNumber } from '../src/db/models';
 import { newId } from '../src/db/ids';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, type ApiResponse, type Stack, type TestWorkspace } from './support/stack';
 import { eventually } from './support/eventually';
+import { senderViewQuery, senderWorkflowId, type SenderView } from '../src/temporal/sender';
 
 export { eventually };
 
@@ -85,6 +86,19 @@ export async function settle(stack: Stack, ws: TestWorkspace, ids: string[], sta
     timeoutMs,
     200,
   );
+}
+
+/**
+ * The number's sender between batches: no batch running (a cancelled one has stopped), and every
+ * signal sent to it so far taken in (a query is answered after the signals that came before it).
+ * Its view then, or false. From then on only another signal (a message, a settings change) or a
+ * timer of its own makes it send.
+ */
+export async function senderBetweenBatches(stack: Stack, numberId: string): Promise<SenderView | false> {
+  const sender = stack.temporal.workflow.getHandle(senderWorkflowId(numberId));
+  const view = await sender.query(senderViewQuery);
+  const batches = ((await sender.describe()).raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'sendDue');
+  return batches.length === 0 && view;
 }
 
 /** Every body the carrier accepted exactly once. */
