@@ -41,10 +41,13 @@ async function startServers() {
   await connectDatabase(process.env.MONGODB_URI!);
 }
 
-export async function mochaGlobalTeardown() {
+/** Stops what useServers started (mocha's global teardown; a benchmark that borrows the stack calls it itself). */
+export async function stopServers() {
   if (!starting) return;
   await starting.catch(() => undefined);
   await disconnectDatabase().catch(() => undefined);
   await Promise.all(started.map((s) => s.stop()));
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }
+
+export const mochaGlobalTeardown = stopServers;
