@@ -76,8 +76,11 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
       assert.equal(m.to, number.e164);
       assert.equal(m.body, body);
       assert.equal(m.segments, 2);
-      assert.deepEqual(m.media, media);
-      assert.equal((await Message.findById(m.id).lean())?.providerSid, result.sid);
+      // Shown by our media proxy's path, never the provider's URL (which is stored).
+      assert.deepEqual(m.media, [{ url: `/v1/workspaces/${ws.id}/messages/${m.id}/media/0`, contentType: 'image/jpeg' }]);
+      const stored = await Message.findById(m.id).lean();
+      assert.equal(stored?.providerSid, result.sid);
+      assert.deepEqual(stored?.media.map((x) => ({ url: x.url, contentType: x.contentType })), media);
     });
   });
 

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { AppError } from '../errors';
 import { ApiKey, type Role } from '../db/models';
 import { newId } from '../db/ids';
+import { remembered } from '../db/remembered';
 
 export interface Principal {
   keyId: string;
@@ -21,11 +22,18 @@ export async function issueApiKey(input: { role: Role; workspaceId?: string; lab
   return { id: doc._id, secret };
 }
 
+/**
+ * Keys by hash, remembered by this process: a key is never changed once issued (none is revoked
+ * or edited; a revocation would have to forget it here and in every replica). An unknown key is
+ * asked for again each time: it may have been issued through another process since.
+ */
+const keyByHash = remembered((hash) => ApiKey.findOne({ hash }).lean(), { forMs: 10 * 60_000, maxKeys: 10_000 });
+
 export async function authenticate(req: Request, roles: readonly Role[]): Promise<Principal> {
   const header = req.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError('unauthenticated', 'Send your API key as "Authorization: Bearer <key>".');
-  const key = await ApiKey.findOne({ hash: hashKey(match[1]) }).lean();
+  const key = await keyByHash(hashKey(match[1]));
   if (!key) throw new AppError('unauthenticated', 'This API key is not valid.');
   const principal: Principal = { keyId: key._id, role: key.role as Role, workspaceId: key.workspaceId ?? undefined, email: key.email ?? undefined };
   // A key of another workspace must not learn that the workspace exists: 404, before any role check.

@@ -195,6 +195,7 @@ export const Conversation = mongoose.model('Conversation', conversationSchema);
 
 export const MESSAGE_STATUSES = [
   'accepted', // stored, its workflow not yet at the provider
+  'scheduled', // stored with a sendAt, held by its sender until then (rank 0, as accepted)
   'queued',
   'sending',
   'sent',
@@ -202,6 +203,7 @@ export const MESSAGE_STATUSES = [
   'undelivered',
   'failed',
   'expired',
+  'cancelled', // cancelled before any send attempt (final)
   'received', // inbound
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -241,6 +243,8 @@ const messageSchema = new Schema(
     senderNumberId: { type: String },
     /** Outbound: the message may not leave after this (its validity period); it ends `expired`. */
     validUntil: { type: Date },
+    /** Outbound, scheduled: it does not leave before this. */
+    sendAt: { type: Date },
     /** Outbound: when the latest provider create started; set before the call so a lost answer is looked up. */
     sendAttemptAt: { type: Date },
     sendAttempts: { type: Number },

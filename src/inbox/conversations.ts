@@ -3,6 +3,7 @@ import { Contact, Conversation, Message, type Channel, type MessageStatus } from
 import { afterCursor, decodeCursor, encodeCursor } from './cursor';
 import { isDuplicateKeyError } from '../db/errors';
 import { dropHint, writeHint } from './threads';
+import { mediaView } from '../messaging/media';
 
 /*
  * The unified inbox: every channel's threads in one list. Every query carries the workspace id,
@@ -92,6 +93,7 @@ export async function getConversation(workspaceId: string, id: string): Promise<
 
 type MessageRow = {
   _id: string;
+  workspaceId?: string;
   conversationId: string;
   channel: string;
   direction: string;
@@ -103,6 +105,7 @@ type MessageRow = {
   status: string;
   errorCode?: string | null;
   sentBy?: string | null;
+  sendAt?: Date | null;
   createdAt: Date;
 };
 
@@ -114,11 +117,12 @@ export const messageView = (m: MessageRow) => ({
   from: m.from,
   to: m.to,
   body: m.body ?? '',
-  media: (m.media ?? []).map((x) => ({ url: x.url ?? '', contentType: x.contentType ?? '' })),
+  media: mediaView(m),
   segments: m.segments ?? null,
   status: m.status,
   errorCode: m.errorCode ?? null,
   sentBy: m.sentBy ?? null,
+  sendAt: m.sendAt?.toISOString() ?? null,
   createdAt: m.createdAt.toISOString(),
 });
 export type MessageView = ReturnType<typeof messageView>;

@@ -209,12 +209,13 @@ const CLAIMED_FIELDS = { to: 1, body: 1, media: 1, validUntil: 1, sendAttemptAt:
  */
 function claim(messageId: string, number: SenderNumber, previous: Date | undefined): Promise<Claimed | null> {
   const now = new Date();
-  return Message.findOneAndUpdate(
-    { _id: messageId, statusRank: 0, sendAttemptAt: previous ?? { $exists: false } },
+  // The driver's call, as for every per-message write (see messaging/status.ts). The whole
+  // document comes back: FerretDB 1.24 refuses a projection on findAndModify.
+  return Message.collection.findOneAndUpdate(
+    { _id: messageId as never, statusRank: 0, sendAttemptAt: previous ?? { $exists: false } },
     { $set: { sendAttemptAt: now, from: number.e164, senderNumberId: number._id, updatedAt: now }, $inc: { sendAttempts: 1 } },
-    // The whole document: FerretDB 1.24 refuses a projection on findAndModify.
-    { new: true },
-  ).lean<Claimed>();
+    { returnDocument: 'after' },
+  ) as Promise<Claimed | null>;
 }
 
 /** One message: claimed and created, or (if an earlier attempt's answer was lost) looked up first. */
