@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, type TestBrowser, type TrackedPage } from './support/browser';
+import { launchBrowser, requireChromium, type TestBrowser, type TrackedPage } from './support/browser';
 import { call, createTestWorkspace, startStack, type Stack, type TestWorkspace } from './support/stack';
 import { connectNumber, handsetSends, sharedNumber } from './support/inbound';
 import { eventually } from './outbound.support';
@@ -24,10 +24,7 @@ describe('console: scheduled messages and pictures (headless Chromium)', functio
   const tabs: TrackedPage[] = [];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM_PATH}; run scripts/ensure-chromium.sh)`);
-      this.skip();
-    }
+    requireChromium(this);
     for (const lang of ['is', 'en']) {
       // As the browser loads a catalogue: an ES module.
       const source = readFileSync(path.join(CONSOLE_DIR, 'i18n', `${lang}.js`), 'utf8');

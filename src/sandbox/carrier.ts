@@ -76,6 +76,8 @@ export function createCarrier(options: CarrierOptions = {}) {
     faults,
     network,
     handsets,
+    /** Status callbacks not yet posted (held back or on the wire). */
+    pendingCallbacks: () => callbacks.pending,
     /** Forgets messages, queues, blocks, inboxes and faults; keeps accounts and numbers. */
     reset() {
       network.clear();

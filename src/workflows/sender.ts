@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
 import type { BatchItem, BatchResult, QueuedEnd } from '../messaging/send';
+import { backoffDelayMs, nextFreeAt, recovered, segmentDurationMs, slotAt, slowedDown } from '../temporal/pace';
 import { admitDue, nextDue, place, takeOut } from './schedule';
 import { cancelSignal, channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
 
@@ -33,10 +34,6 @@ const MAX_BATCH = 100;
 const MAX_HISTORY_EVENTS = 2_000;
 /** Messages waiting for the final-status check, at most: beyond it the oldest are asked early (the state travels in continue-as-new). */
 const MAX_WATCHED = 5_000;
-/** Each 429 slows the number by this factor (up to MAX_SLOW_FACTOR); each accepted send takes back RECOVER_STEP. */
-const SLOW_STEP = 1.25;
-const MAX_SLOW_FACTOR = 4;
-const RECOVER_STEP = 0.05;
 
 /** Database steps: short, retried until they succeed (each is idempotent). */
 const DB_STEP_RETRY: RetryPolicy = { initialInterval: '500 ms', maximumInterval: '30 seconds' };
@@ -128,26 +125,25 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
   setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0), scheduled: s.scheduled?.length ?? 0 }));
 
   const currentSlowFactor = () => (Date.now() < s.slowUntil ? s.slowFactor : 1);
-  const segmentMs = () => (1000 / s.rate) * currentSlowFactor();
+  const segmentMs = () => segmentDurationMs(s.rate, currentSlowFactor());
 
   /** From the head: what is due within the horizon, while its workspace may send and nothing backs off. */
   const takeBatch = (now: number): BatchItem[] => {
     const batch: BatchItem[] = [];
-    let t = Math.max(s.freeAt, now);
+    let t = slotAt(s.freeAt, now);
     for (const m of s.queue) {
       if (batch.length >= MAX_BATCH || stateOf(m.workspaceId) !== 'sending' || (m.notBefore ?? 0) > now) break;
       if (batch.length > 0 && t > now + BATCH_HORIZON_MS) break;
       batch.push({ messageId: m.messageId, workspaceId: m.workspaceId, to: m.to, segments: m.segments, validUntil: m.validUntil, revision: m.revision, ...(m.trouble && { trouble: m.trouble }) });
-      t += m.segments * segmentMs();
+      t = nextFreeAt(t, m.segments, segmentMs());
     }
     return batch;
   };
 
   const backoff = (m: Waiting, retryAfterMs = 0) => {
     m.setbacks = (m.setbacks ?? 0) + 1;
-    const exponential = Math.min(timings.backoffMaxMs, timings.backoffMs * 2 ** (m.setbacks - 1));
     // Jitter spreads the retries of numbers throttled at once (Math.random is replay-safe in a workflow).
-    return Date.now() + Math.max(retryAfterMs, exponential * (0.5 + Math.random()));
+    return Date.now() + backoffDelayMs(m.setbacks, timings, Math.random(), retryAfterMs);
   };
 
   const applyBatch = (result: BatchResult) => {
@@ -182,10 +178,10 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     }
     s.queue = s.queue.filter((m) => !finished.has(m.messageId));
     if (throttled) {
-      s.slowFactor = Math.min(MAX_SLOW_FACTOR, currentSlowFactor() * SLOW_STEP);
+      s.slowFactor = slowedDown(currentSlowFactor());
       s.slowUntil = now + timings.paceRecoveryMs;
     } else if (left.length > 0 && s.slowFactor > 1) {
-      s.slowFactor = Math.max(1, s.slowFactor - RECOVER_STEP * left.length);
+      s.slowFactor = recovered(s.slowFactor, left.length);
     }
     if (left.length > 0) watch(left, now);
   };
