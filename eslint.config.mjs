@@ -42,7 +42,7 @@ const zones = layers.flatMap((layer, i) =>
 );
 
 /** What a workflow may import for its values: the workflow SDK, its own folder and these pure modules. Types come from anywhere. */
-const WORKFLOW_PURE = /^(?!@temporalio\/workflow$|\.\/|\.\.\/temporal\/(requests|names|sender)$|\.\.\/requests\/state$|\.\.\/vocabulary$)/;
+const WORKFLOW_PURE = /^(?!@temporalio\/workflow$|\.\/|\.\.\/temporal\/(requests|names|sender|pace)$|\.\.\/requests\/state$|\.\.\/vocabulary$)/;
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', '.cache/**', 'src/console/public/**', 'docs/**', '**/*.mjs', '**/*.js'] },
@@ -74,7 +74,7 @@ export default tseslint.config(
             {
               regex: WORKFLOW_PURE.source,
               allowTypeImports: true,
-              message: 'Workflows import values only from @temporalio/workflow, src/workflows, src/temporal (requests, names, sender), requests/state and vocabulary; anything else as `import type`.',
+              message: 'Workflows import values only from @temporalio/workflow, src/workflows, src/temporal (requests, names, sender, pace), requests/state and vocabulary; anything else as `import type`.',
             },
           ],
         },

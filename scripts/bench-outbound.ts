@@ -92,11 +92,11 @@ function platformEnv(env: Env, taskQueue: string): NodeJS.ProcessEnv {
   };
 }
 
-async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<Managed[]> {
+async function startWorkers(count: number, env: NodeJS.ProcessEnv, nodeArgs: string[]): Promise<Managed[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       let ready = false;
-      const w = startProcess(`worker-${i}`, process.execPath, ['-r', 'tsx/cjs', path.resolve(__dirname, '../src/worker.ts')], {
+      const w = startProcess(`worker-${i}`, process.execPath, [...nodeArgs, '-r', 'tsx/cjs', path.resolve(__dirname, '../src/worker.ts')], {
         env: { ...env, LOG_LEVEL: 'info' },
         onOutput: (line) => {
           if (line.includes('worker running')) ready = true;
@@ -170,7 +170,7 @@ interface RunResult {
 async function runOnce(env: Env, opts: { run: string; workers: number; throttle: number; messages: number; numbers: number; rate: number }): Promise<RunResult> {
   const taskQueue = `bench-${opts.run}-${randomBytes(3).toString('hex')}`;
   // The API reads its task queue from its configuration: one API per run.
-  // --profile DIR: the API writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  // --profile DIR: the API and the workers write V8 CPU profiles there when they stop (open them in Chrome's DevTools).
   const profileDir = arg('profile', '');
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
   const apiProc = startProcess('api', process.execPath, [...profiling, '-r', 'tsx/cjs', path.resolve(__dirname, '../src/server.ts')], {
@@ -178,7 +178,7 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
     onOutput: (line) => reportChildLine('api', line),
   });
   await waitForPort('127.0.0.1', env.apiPort, { process: apiProc, timeoutMs: 60_000 });
-  const workers = await startWorkers(opts.workers, platformEnv(env, taskQueue));
+  const workers = await startWorkers(opts.workers, platformEnv(env, taskQueue), profiling);
   try {
     env.sandbox.carrier.faults.set(opts.throttle > 0 ? { seed: 11, errorRates: { '429': opts.throttle }, retryAfterSeconds: 1 } : {});
     const senders = await createSenders(env, opts.numbers, opts.run);

@@ -48,6 +48,8 @@ export const configSchema = z.object({
   TRUST_PROXY: boolish.default(false),
   /** Outbound SMS: how long an accepted message may wait to leave before it ends `expired`. */
   MESSAGE_VALIDITY_SECONDS: seconds.default(4 * 3600),
+  /** How far ahead a message may be scheduled (`sendAt`). */
+  SCHEDULE_HORIZON_DAYS: z.coerce.number().positive().default(30),
   /** Outbound SMS: first back-off after a throttled or failed attempt (doubles, with jitter, up to the max). */
   MESSAGE_BACKOFF_SECONDS: z.coerce.number().positive().default(1),
   MESSAGE_BACKOFF_MAX_SECONDS: z.coerce.number().positive().default(60),

@@ -14,13 +14,17 @@ export const ERROR_STATUS = {
   channel_not_connected: 409,
   channel_disabled: 409,
   idempotency_conflict: 409,
+  not_cancellable: 409,
   payload_too_large: 413,
   recipient_opted_out: 422,
   provider_credentials_invalid: 422,
   invalid_recipient: 422,
   destination_not_allowed: 422,
+  send_at_not_in_future: 422,
+  send_at_beyond_horizon: 422,
   rate_limited: 429,
   internal: 500,
+  media_unavailable: 502,
   unavailable: 503,
 } as const;
 

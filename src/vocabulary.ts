@@ -27,6 +27,7 @@ export type Channel = (typeof CHANNELS)[number];
 
 export const MESSAGE_STATUSES = [
   'accepted', // stored, its workflow not yet at the provider
+  'scheduled', // stored with a sendAt, held by its sender until then (rank 0, as accepted)
   'queued',
   'sending',
   'sent',
@@ -34,6 +35,7 @@ export const MESSAGE_STATUSES = [
   'undelivered',
   'failed',
   'expired',
+  'cancelled', // cancelled before any send attempt (final)
   'received', // inbound
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../src/infra/processes';
-import { alive, readRuntime } from './support/processes';
 import { call } from './support/stack';
+import { startPlatform, type Platform } from './support/platform';
 import { eventually, randomRecipient } from './outbound.support';
 
 const OUTBOUND = 24;
@@ -25,53 +20,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe('Chaos: processes killed during a burst', function () {
   this.timeout(6 * 60_000);
-  let dataDir: string;
-  let main: ChildProcess;
-  let output = '';
+  let platform: Platform;
   let apiUrl: string;
   let sandboxUrl: string;
   let ws: string;
   let keys: { admin: string; agent: string };
 
-  const runtime = () => readRuntime(dataDir);
-
   before(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sms-channel-chaos-'));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      API_PORT: String(await freePort()),
-      TEMPORAL_TASK_QUEUE: `chaos-${randomBytes(4).toString('hex')}`,
-      SMTP_URL: 'smtp://127.0.0.1:9',
-      SUPERVISOR_BACKOFF_MS: '200',
-      INBOUND_RECONCILE_INTERVAL_SECONDS: '5',
-      WEBHOOK_HEALTH_INTERVAL_SECONDS: '0',
-      RATE_LIMIT_PER_KEY: '0',
-      RATE_LIMIT_PER_ADDRESS: '0',
-      LOG_LEVEL: 'warn',
-    };
-    // npm start's own servers, so that they can be killed.
-    delete env.TEMPORAL_ADDRESS;
-    delete env.MONGODB_URI;
-    main = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../src/main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    main.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    main.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await eventually('npm start to be ready', async () => /\{"workspaceId".*\}/.test(output), 180_000, 250).catch((err) => {
-      throw new Error(`${(err as Error).message}\n${output}`);
-    });
-    const seed = JSON.parse(/(\{"workspaceId".*\})/.exec(output)![1]);
-    ({ apiUrl, sandboxUrl, workspaceId: ws, keys } = seed);
+    platform = await startPlatform('chaos', { INBOUND_RECONCILE_INTERVAL_SECONDS: '5', RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_ADDRESS: '0' });
+    ({ apiUrl, sandboxUrl, workspaceId: ws, keys } = platform.seed);
   });
 
-  after(async () => {
-    if (main && main.exitCode === null) {
-      const pids = Object.values(runtime().processes ?? {});
-      main.kill('SIGINT');
-      await Promise.race([new Promise((r) => main.once('exit', r)), sleep(20_000)]);
-      for (const p of pids) if (p && alive(p)) process.kill(p, 'SIGKILL');
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(async () => platform?.stop());
 
   /** A client that keeps trying with the same Idempotency-Key until the API accepts (as the README asks). */
   async function sendUntilAccepted(to: string, body: string, key: string): Promise<string> {
@@ -113,7 +73,7 @@ describe('Chaos: processes killed during a burst', function () {
     for (let i = 0; i < rounds; i++) {
       if (i % killEvery === 2 && kills.length < VICTIMS.length) {
         const victim = VICTIMS[kills.length];
-        process.kill(runtime().processes![victim]!, 'SIGKILL');
+        process.kill(platform.pidOf(victim)!, 'SIGKILL');
         kills.push(victim);
       }
       if (i < OUTBOUND) sends.push(sendUntilAccepted(recipients[i % RECIPIENTS], `out ${run} ${i}`, `chaos-${run}-${i}`));
@@ -168,7 +128,7 @@ describe('Chaos: processes killed during a burst', function () {
       const expected = texts.filter((t) => t.from === handset).map((t) => t.body);
       assert.deepEqual(conversations.get(handset), expected, `${handset}: once each, in order`);
     }
-    for (const victim of VICTIMS) assert.match(output, new RegExp(`${victim} restarted`));
+    for (const victim of VICTIMS) assert.match(platform.output(), new RegExp(`${victim} restarted`));
     console.log(`      killed ${kills.join(', ')}; ${OUTBOUND} sends once each at the carrier, ${INBOUND} texts once each in ${HANDSETS} threads`);
   });
 });

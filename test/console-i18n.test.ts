@@ -5,7 +5,8 @@ import type { Page } from 'playwright-core';
 import { CONSOLE_DIR } from '../src/console/router';
 import { ERROR_STATUS } from '../src/errors';
 import { CHANNELS, CHANNEL_STATUSES, MESSAGE_STATUSES, NUMBER_KINDS, NUMBER_TYPES, REQUEST_STATUSES, ROLES, WEBHOOK_STATUSES } from '../src/db/models';
-import { chromiumAvailable, CHROMIUM_PATH, launchBrowser, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import { eventually } from './support/eventually';
+import { launchBrowser, requireChromium, signIn, type TestBrowser, type TrackedPage } from './support/browser';
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
 
 /*
@@ -104,10 +105,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
   const tabs: TrackedPage[] = [];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`      (skipped: no Chromium at ${CHROMIUM_PATH}; run scripts/ensure-chromium.sh)`);
-      this.skip();
-    }
+    requireChromium(this);
     catalogues = { is: await catalogue('is'), en: await catalogue('en') };
     stack = await startStack();
     // a workspace with a connected number, a thread with a reply and a request waiting for support
@@ -131,11 +129,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
     assert.equal(ownNumber.status, 201, JSON.stringify(ownNumber.body));
     assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin, body: own })).status, 200);
     assert.equal((await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/sender-ids`, { key: ws.admin, body: { senderId: 'BAKARI', country: 'IS' } })).status, 201);
-    for (let i = 0; i < 50 && !conversationId; i++) {
-      conversationId = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/conversations`, { key: ws.agent })).body.data[0]?.id;
-      if (!conversationId) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(conversationId, 'the inbound text opened a thread');
+    conversationId = await eventually('the inbound text to open a thread', async () => (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/conversations`, { key: ws.agent })).body.data[0]?.id as string | undefined, 5000);
   });
 
   afterEach(() => {

@@ -93,6 +93,8 @@ describe('The contract, generated from /openapi.json', function () {
           const id = kind === 'messages' ? ids.message : kind === 'conversations' ? ids.conversation : ids.request;
           return `/${kind}/${id}`;
         })
+        // A message's media by its index.
+        .replace('{n}', '0')
         // Ids with no fixture (a provider number's sid): well-formed, of nothing.
         .replace(/\{\w+\}/g, `PN${'0'.repeat(32)}`)
     );

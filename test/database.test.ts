@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import mongoose from 'mongoose';
 import { Conversation } from '../src/db/models';
+import { useServers } from './support/global-servers';
 
 /**
  * What the product relies on from its database, checked on the server the tests run on. MongoDB
@@ -13,6 +14,7 @@ describe('The database server the tests run on', () => {
   let races: mongoose.mongo.Collection<{ _id: string; n?: number; version?: number; state?: string }>;
 
   before(async () => {
+    await useServers();
     // Enough connections that every racer's command is at the server at once.
     client = new mongoose.mongo.MongoClient(process.env.MONGODB_URI!, { maxPoolSize: RACERS * 2, minPoolSize: RACERS });
     await client.connect();

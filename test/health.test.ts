@@ -4,6 +4,7 @@ import { healthIds } from '../src/temporal/health';
 import { ProviderAccount, SmsChannel } from '../src/db/models';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type Stack, type TestWorkspace } from './support/stack';
 import { byoNumber, connectNumber, handsetSends, randomE164, sharedNumber, smsUrlOf, statusUrlOf } from './support/inbound';
+import { eventually } from './support/eventually';
 
 const BYO_ACCOUNT = { accountSid: `AC${'c'.repeat(32)}`, authToken: 'byo-health-token' };
 
@@ -88,14 +89,13 @@ describe('Webhook health', function () {
     await call(stack.sandbox.url, 'POST', '/sandbox/numbers', { body: { phoneNumber: number.e164, type: 'local', smsUrl: 'https://broken.example.test/' } });
     await ensureWebhookHealthSchedule(stack.temporal, { ...stack.config, WEBHOOK_HEALTH_INTERVAL_SECONDS: 2 });
     try {
-      const deadline = Date.now() + 30_000;
       let status: string | null | undefined;
-      while (Date.now() < deadline) {
-        status = (await SmsChannel.findById(ws.id).lean())?.webhook?.status;
-        if (status === 'repaired') break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      assert.equal(status, 'repaired');
+      await eventually(
+        () => `the number's webhook to be repaired; it is ${status}`,
+        async () => (status = (await SmsChannel.findById(ws.id).lean())?.webhook?.status) === 'repaired',
+        30_000,
+        250,
+      );
       assert.equal((await carrierNumber(number.e164)).smsUrl, `${smsUrlOf(stack)}#${stack.config.INBOUND_WEBHOOK_RETRY}`);
     } finally {
       await stack.temporal.schedule.getHandle(healthIds.schedule(stack.config.TEMPORAL_TASK_QUEUE)).delete();

@@ -6,7 +6,7 @@ import { startApi } from '../src/server';
 import { inboundIds } from '../src/temporal/inbound';
 import { call, createTestWorkspace, startStack, type Stack, type TestWorkspace } from './support/stack';
 import { connectNumber, handsetSends, inboundForm, newMessageSid, postWebhook, randomE164, sharedNumber } from './support/inbound';
-import { eventually } from './outbound.support';
+import { eventually } from './support/eventually';
 import { PLATFORM_ACCOUNT } from './support/stack';
 import { freePort } from '../src/infra/processes';
 
@@ -17,6 +17,8 @@ describe('Inbound texts are never lost', function () {
   let stack: Stack;
   /** A second API process on the same database: the fallback URL. */
   let fallback: Awaited<ReturnType<typeof startApi>>;
+  /** API processes started on the stack's task queue: each one triggers a reconciliation as it starts. */
+  let apiStarts = 0;
 
   const carrierNumber = async (e164: string) => {
     const list = await call(stack.sandbox.url, 'GET', '/sandbox/numbers');
@@ -35,6 +37,7 @@ describe('Inbound texts are never lost', function () {
     // Another API process (another region, say) with its own public URL: the one the carrier signs for it.
     const port = await freePort();
     fallback = await startApi({ ...stack.config, API_PORT: port, PUBLIC_URL: `http://127.0.0.1:${port}` });
+    apiStarts = 2;
   });
   after(async () => {
     await stack?.startApi();
@@ -79,6 +82,7 @@ describe('Inbound texts are never lost', function () {
         assert.equal(stored?.workspaceId, ws.id);
       } finally {
         await stack.startApi();
+        apiStarts++;
       }
     });
   });
@@ -90,11 +94,14 @@ describe('Inbound texts are never lost', function () {
       await connectNumber(stack, ws, number.id);
       const customer = randomE164('+1646');
       assert.equal((await handsetSends(stack, { from: customer, to: number.e164, body: 'before the outage' })).delivered, true);
-      // The worker reconciles whatever the API is doing: let the runs earlier starts triggered finish,
-      // so that what follows is the restarted API's own run.
+      // The worker reconciles whatever the API is doing: let the runs earlier starts triggered finish
+      // (each started or, buffered behind a running one, dropped), so that what follows is the
+      // restarted API's own run.
       const schedule = stack.temporal.schedule.getHandle(inboundIds.schedule(stack.config.TEMPORAL_TASK_QUEUE));
-      const idle = async () => (await schedule.describe()).info.runningActions.length === 0;
-      await eventually('no reconciliation running', async () => (await idle()) && (await new Promise((r) => setTimeout(r, 1000))) === undefined && idle(), 30_000, 200);
+      await eventually(`the reconciliations of ${apiStarts} API starts to be over`, async () => {
+        const { info } = await schedule.describe();
+        return info.runningActions.length === 0 && info.numActionsTaken + info.numActionsSkippedOverlap >= apiStarts;
+      }, 30_000, 200);
 
       await stack.stopApi();
       const sent: Array<{ sid: string; body: string }> = [];
@@ -107,15 +114,12 @@ describe('Inbound texts are never lost', function () {
       }
       assert.equal(await Message.countDocuments({ workspaceId: ws.id }), 1, 'nothing stored while down');
 
-      const restartedAt = Date.now();
       await stack.startApi();
       const expected = ['before the outage', ...sent.map((s) => s.body)];
       const messages = await eventually('every text in the thread', async () => {
         const m = await thread(ws);
         return m.length >= expected.length && m;
-      }, 30_000, 200);
-      const tookMs = Date.now() - restartedAt;
-      assert.ok(tookMs < 30_000, `${tookMs} ms`);
+      }, 30_000, 200); // "within seconds": the wait's bound
       assert.deepEqual(messages.map((m) => m.body), expected, 'in order, each once');
       assert.ok(messages.every((m) => m.direction === 'inbound'));
       for (const s of sent) assert.ok(messages.some((m) => m.id === `msg_${s.sid}`), `${s.sid} stored under its provider id`);

@@ -41,18 +41,18 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
     return list.body.data[0];
   }
 
+  const FIRST_REPLY = {
+    media: [{ url: 'https://media.example.test/cat.jpg', contentType: 'image/jpeg' }],
+    body: 'Hello! Is my order on its way? '.repeat(6).trim(), // 185 GSM-7 characters: 2 segments
+  };
+  const answerCustomer = (ws: TestWorkspace, customer: string, body: string) =>
+    call(stack.url, 'POST', `/v1/workspaces/${ws.id}/messages`, { key: ws.agent, body: { channel: 'sms', to: customer, body } });
+
   describe('when a customer replies to a workspace number', () => {
-    let ws: TestWorkspace;
-    let number: { id: string; e164: string };
-    const customer = randomE164('+1212');
-
-    before(async () => {
-      ({ ws, number } = await workspaceWithNumber());
-    });
-
     it('then the webhook answers empty TwiML at once and a thread opens with the message, its media and segments', async () => {
-      const media = [{ url: 'https://media.example.test/cat.jpg', contentType: 'image/jpeg' }];
-      const body = 'Hello! Is my order on its way? '.repeat(6).trim(); // 185 GSM-7 characters: 2 segments
+      const { ws, number } = await workspaceWithNumber();
+      const customer = randomE164('+1212');
+      const { media, body } = FIRST_REPLY;
       const result = await handsetSends(stack, { from: customer, to: number.e164, body, media });
       assert.equal(result.delivered, true);
       assert.equal(result.responseStatus, 200);
@@ -76,8 +76,23 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
       assert.equal(m.to, number.e164);
       assert.equal(m.body, body);
       assert.equal(m.segments, 2);
-      assert.deepEqual(m.media, media);
-      assert.equal((await Message.findById(m.id).lean())?.providerSid, result.sid);
+      // Shown by our media proxy's path, never the provider's URL (which is stored).
+      assert.deepEqual(m.media, [{ url: `/v1/workspaces/${ws.id}/messages/${m.id}/media/0`, contentType: 'image/jpeg' }]);
+      const stored = await Message.findById(m.id).lean();
+      assert.equal(stored?.providerSid, result.sid);
+      assert.deepEqual(stored?.media.map((x) => ({ url: x.url, contentType: x.contentType })), media);
+    });
+  });
+
+  describe('when a customer has replied to a workspace number', () => {
+    let ws: TestWorkspace;
+    let number: { id: string; e164: string };
+    let customer: string;
+
+    beforeEach(async () => {
+      ({ ws, number } = await workspaceWithNumber());
+      customer = randomE164('+1212');
+      assert.equal((await handsetSends(stack, { from: customer, to: number.e164, ...FIRST_REPLY })).delivered, true);
     });
 
     it('then the channel settings show when the last message came in', async () => {
@@ -87,10 +102,7 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
     });
 
     it('then an outbound message to that contact joins the same thread', async () => {
-      const sent = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/messages`, {
-        key: ws.agent,
-        body: { channel: 'sms', to: customer, body: 'Yes, it ships today.' },
-      });
+      const sent = await answerCustomer(ws, customer, 'Yes, it ships today.');
       assert.equal(sent.status, 202, JSON.stringify(sent.body));
       const conversation = await onlyConversation(ws);
       assert.equal(sent.body.conversationId, conversation.id);
@@ -102,6 +114,7 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
     });
 
     it('then a second reply continues the thread, and after it is closed a new thread opens with the earlier messages as history', async () => {
+      assert.equal((await answerCustomer(ws, customer, 'Yes, it ships today.')).status, 202);
       await handsetSends(stack, { from: customer, to: number.e164, body: 'Thanks!' });
       const first = await onlyConversation(ws);
       assert.equal(first.unreadCount, 2);
@@ -339,7 +352,7 @@ describe('Inbound SMS (signed webhooks from the sandbox carrier)', function () {
     let customer: string;
     const contact = () => Contact.findOne({ workspaceId: ws.id, address: customer }).lean();
 
-    before(async () => {
+    beforeEach(async () => {
       ({ ws, number } = await workspaceWithNumber());
       customer = randomE164();
     });

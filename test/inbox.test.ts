@@ -16,28 +16,40 @@ describe('The unified inbox and web chat', function () {
   });
   after(async () => stack?.stop());
 
-  describe('when a visitor chats and a customer texts the same workspace', () => {
-    let ws: TestWorkspace;
-    let token: string;
-    let chatId: string;
+  /** A workspace with a connected number that a customer texted. */
+  async function textedWorkspace() {
+    const ws = await createTestWorkspace();
+    const number = await sharedNumber(stack);
+    await connectNumber(stack, ws, number.id);
+    await handsetSends(stack, { from: randomE164(), to: number.e164, body: 'texting you' });
+    return ws;
+  }
 
-    before(async () => {
-      ws = await createTestWorkspace();
-      const number = await sharedNumber(stack);
-      await connectNumber(stack, ws, number.id);
-      await handsetSends(stack, { from: randomE164(), to: number.e164, body: 'texting you' });
-    });
-
+  describe('when a visitor starts a chat with a workspace a customer texted', () => {
     it('then the visitor gets a token (stored hashed) and their messages open a webchat thread', async () => {
+      const ws = await textedWorkspace();
       const session = await visitor(ws.id, 'POST', '/sessions', undefined, { name: 'Ada' });
       assert.equal(session.status, 201);
-      token = session.body.token;
+      const token = session.body.token;
       assert.match(token, /^wct_/);
       const stored = await WebchatSession.findById(session.body.sessionId).lean();
       assert.ok(stored && !JSON.stringify(stored).includes(token));
       const sent = await visitor(ws.id, 'POST', '/messages', token, { body: 'Hi, do you ship to Canada?' });
       assert.equal(sent.status, 201);
       assert.equal(sent.body.direction, 'inbound');
+    });
+  });
+
+  describe('when a visitor chats and a customer texts the same workspace', () => {
+    let ws: TestWorkspace;
+    let token: string;
+    let chatId: string;
+
+    beforeEach(async () => {
+      ws = await textedWorkspace();
+      token = (await visitor(ws.id, 'POST', '/sessions', undefined, { name: 'Ada' })).body.token;
+      assert.equal((await visitor(ws.id, 'POST', '/messages', token, { body: 'Hi, do you ship to Canada?' })).status, 201);
+      chatId = (await api(ws, 'GET', '/conversations?channel=webchat')).body.data[0].id;
     });
 
     it('then SMS and web chat threads sit side by side, newest activity first, and filter by channel', async () => {
@@ -48,7 +60,7 @@ describe('The unified inbox and web chat', function () {
         ['webchat', 'sms'],
       );
       const chat = all.body.data[0];
-      chatId = chat.id;
+      assert.equal(chat.id, chatId);
       assert.equal(chat.contact.name, 'Ada');
       assert.equal(chat.unreadCount, 1);
       const sms = await api(ws, 'GET', '/conversations?channel=sms');

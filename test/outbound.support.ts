@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { PhoneNumber } from '../src/db/models';
 import { newId } from '../src/db/ids';
 import { call, createTestWorkspace, PLATFORM_ACCOUNT, type ApiResponse, type Stack, type TestWorkspace } from './support/stack';
+import { eventually } from './support/eventually';
+import { senderViewQuery, senderWorkflowId, type SenderView } from '../src/temporal/sender';
+
+export { eventually };
 
 /** Helpers shared by the outbound-message test files (test/outbound*.test.ts). */
 
@@ -69,38 +73,32 @@ export async function carrierMessages(stack: Stack, from: string): Promise<Carri
   return (res.body.messages as CarrierMessage[]).filter((m) => m.direction === 'outbound-api');
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** Waits until every message reached one of `statuses` and returns their views (on time-out, says where each one is). */
 export async function settle(stack: Stack, ws: TestWorkspace, ids: string[], statuses: string[], timeoutMs = 30_000) {
   let last: Array<{ status: string }> = [];
-  try {
-    return await eventually(
-      `messages to reach ${statuses.join('/')}`,
-      async () => {
-        const views = await Promise.all(ids.map((id) => getMessage(stack, ws, id)));
-        last = views;
-        return views.every((v) => statuses.includes(v.status)) && views;
-      },
-      timeoutMs,
-      200,
-    );
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; statuses: ${last.map((v) => v.status).join(', ')}`);
-  }
+  return eventually(
+    () => `messages to reach ${statuses.join('/')}; statuses: ${last.map((v) => v.status).join(', ')}`,
+    async () => {
+      const views = await Promise.all(ids.map((id) => getMessage(stack, ws, id)));
+      last = views;
+      return views.every((v) => statuses.includes(v.status)) && views;
+    },
+    timeoutMs,
+    200,
+  );
+}
+
+/**
+ * The number's sender between batches: no batch running (a cancelled one has stopped), and every
+ * signal sent to it so far taken in (a query is answered after the signals that came before it).
+ * Its view then, or false. From then on only another signal (a message, a settings change) or a
+ * timer of its own makes it send.
+ */
+export async function senderBetweenBatches(stack: Stack, numberId: string): Promise<SenderView | false> {
+  const sender = stack.temporal.workflow.getHandle(senderWorkflowId(numberId));
+  const view = await sender.query(senderViewQuery);
+  const batches = ((await sender.describe()).raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'sendDue');
+  return batches.length === 0 && view;
 }
 
 /** Every body the carrier accepted exactly once. */

@@ -199,4 +199,49 @@ describe('Concurrent requests on the single-document guarantees', function () {
     const [late] = await Message.find({ workspaceId: ws.id, body: 'after the close' }).lean();
     assert.equal(late.conversationId, threads[1]._id);
   });
+
+  it('when a thread is closed through one API process, then the next send through the other opens a new thread', async () => {
+    const ws = await createTestWorkspace();
+    const number = await sharedNumber(stack);
+    await connectNumber(stack, ws, number.id);
+    const customer = randomE164('+1718');
+    const send = (url: string, body: string) => call(url, 'POST', `/v1/workspaces/${ws.id}/messages`, { key: ws.agent, body: { channel: 'sms', to: customer, body } });
+    // Two sends through the stack's API: the second finds (and remembers) the thread by its hint.
+    assert.equal((await send(stack.url, 'first')).status, 202);
+    assert.equal((await send(stack.url, 'second')).status, 202);
+    const [first] = await Conversation.find({ workspaceId: ws.id }).lean();
+    assert.equal((await call(replica.url, 'POST', `/v1/workspaces/${ws.id}/conversations/${first._id}/close`, { key: ws.agent })).status, 200);
+
+    const late = await send(stack.url, 'after the close');
+    assert.equal(late.status, 202);
+    const threads = await Conversation.find({ workspaceId: ws.id }).sort({ createdAt: 1 }).lean();
+    assert.deepEqual(
+      threads.map((t) => [t.status, t.lastMessagePreview]),
+      [
+        ['closed', 'second'],
+        ['open', 'after the close'],
+      ],
+    );
+    assert.equal((late.body as { conversationId: string }).conversationId, threads[1]._id);
+    const [stored] = await Message.find({ workspaceId: ws.id, body: 'after the close' }).lean();
+    assert.equal(stored.conversationId, threads[1]._id);
+  });
+
+  it('when first messages to a new contact are sent through both API processes at once, then they share one new thread', async () => {
+    const ws = await createTestWorkspace();
+    const number = await sharedNumber(stack);
+    await connectNumber(stack, ws, number.id);
+    const customer = randomE164('+1718');
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call(i % 2 ? replica.url : stack.url, 'POST', `/v1/workspaces/${ws.id}/messages`, { key: ws.agent, body: { channel: 'sms', to: customer, body: `hello ${i}` } })),
+    );
+    assert.deepEqual(answers.map((a) => a.status), Array(8).fill(202));
+    const threads = await Conversation.find({ workspaceId: ws.id }).lean();
+    assert.equal(threads.length, 1, 'one thread for the contact');
+    const messages = await Message.find({ workspaceId: ws.id }).lean();
+    assert.equal(messages.length, 8);
+    assert.deepEqual([...new Set(messages.map((m) => m.conversationId))], [threads[0]._id]);
+    assert.deepEqual([...new Set(answers.map((a) => (a.body as { conversationId: string }).conversationId))], [threads[0]._id]);
+    assert.equal(await Contact.countDocuments({ workspaceId: ws.id }), 1);
+  });
 });

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { startApi } from '../src/server';
 import { createWorker } from '../src/worker';
 import { createProvider } from '../src/provider';
+import { eventually } from './support/eventually';
 import { PLATFORM_ACCOUNT, call, createTestWorkspace, startStack, supportKey, type Stack } from './support/stack';
 
 /** The sandbox holds every numbers call this long: the purchase is in flight when the worker dies. */
@@ -85,38 +86,53 @@ describe('Custom-number requests when the worker dies during provisioning', func
       assert.equal(created.status, 202);
       const id: string = created.body.id;
       await call(stack.sandbox.url, 'POST', '/sandbox/faults', { body: { latencyMs: { numbers: BUY_LATENCY_MS } } });
+      // The sandbox runs in this process: note when each numbers call it holds came in.
+      const faults = stack.sandbox.carrier.faults;
+      const latency = faults.latency.bind(faults);
+      const held: number[] = [];
+      faults.latency = (route) => {
+        if (route === 'numbers') held.push(Date.now());
+        return latency(route);
+      };
       assert.equal((await call(api.url, 'POST', `/v1/support/number-requests/${id}/approve`, { key: support, body: {} })).status, 200);
 
       await buyStarted;
-      await new Promise((r) => setTimeout(r, 300)); // the request is on the wire, the sandbox holds it
+      // The calls before the purchase (look for an earlier one, search) were answered before it
+      // began, so a call the sandbox still holds now is the purchase: it is on the wire.
+      await eventually('the sandbox to hold the purchase', () => held.some((at) => Date.now() < at + BUY_LATENCY_MS), 5000, 10);
       child.kill('SIGKILL');
       await new Promise((r) => child!.once('exit', r));
       child = undefined;
 
       // The dead worker's purchase still went through at the provider.
-      const deadline = Date.now() + BUY_LATENCY_MS + 5000;
-      while (stack.sandbox.carrier.numbers.list({ friendlyName: id }).length === 0) {
-        assert.ok(Date.now() < deadline, 'the in-flight purchase never reached the sandbox');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const [boughtByDead] = stack.sandbox.carrier.numbers.list({ friendlyName: id });
+      const [boughtByDead] = await eventually(
+        'the in-flight purchase to reach the sandbox',
+        () => {
+          const bought = stack.sandbox.carrier.numbers.list({ friendlyName: id });
+          return bought.length > 0 && bought;
+        },
+        BUY_LATENCY_MS + 5000,
+        50,
+      );
+      faults.latency = latency;
       await call(stack.sandbox.url, 'DELETE', '/sandbox/faults');
 
       worker = await createWorker(config);
       running = worker.worker.run();
-      const until = Date.now() + 60_000;
-      let view;
-      for (;;) {
-        view = (await call(api.url, 'GET', `/v1/support/number-requests/${id}`, { key: support })).body;
-        if (view.status === 'completed' && view.timeline.at(-1).step === 'requester_notified') break;
-        assert.ok(Date.now() < until, `request is ${view.status}: ${JSON.stringify(view.timeline)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      let last: { status?: string; timeline?: Array<{ step: string }>; number?: { e164: string } } = {};
+      const view = await eventually(
+        () => `the request to complete; it is ${last.status}: ${JSON.stringify(last.timeline)}`,
+        async () => {
+          last = (await call(api.url, 'GET', `/v1/support/number-requests/${id}`, { key: support })).body;
+          return last.status === 'completed' && last.timeline?.at(-1)?.step === 'requester_notified' && last;
+        },
+        60_000,
+      );
 
       const provider = createProvider({ ...PLATFORM_ACCOUNT, baseUrl: stack.sandbox.url });
       const atProvider = await provider.findNumbers({ friendlyName: id });
       assert.deepEqual(atProvider.map((n) => n.sid), [boughtByDead.sid]);
-      assert.equal(view.number.e164, boughtByDead.phoneNumber);
+      assert.equal(view.number?.e164, boughtByDead.phoneNumber);
       const all312 = stack.sandbox.carrier.numbers.list().filter((n) => n.phoneNumber.startsWith('+1312'));
       assert.equal(all312.length, 1);
     } finally {

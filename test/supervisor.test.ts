@@ -8,7 +8,8 @@ import { startApi } from '../src/server';
 import { freePort } from '../src/infra/processes';
 import { alive, readRuntime } from './support/processes';
 import { call, startStack, type Stack } from './support/stack';
-import { eventually } from './outbound.support';
+import { eventually } from './support/eventually';
+import { useServers } from './support/global-servers';
 
 describe('Readiness', function () {
   let stack: Stack;
@@ -47,6 +48,7 @@ describe('npm start’s supervisor', function () {
   const ready = async () => (await fetch(`${apiUrl}/readyz`).catch(() => undefined))?.status === 200;
 
   before(async function () {
+    await useServers();
     dataDir = mkdtempSync(path.join(tmpdir(), 'sms-channel-supervisor-'));
     const apiPort = await freePort();
     const env: NodeJS.ProcessEnv = {

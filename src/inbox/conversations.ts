@@ -15,6 +15,7 @@ import {
   type MessageRow,
 } from './store';
 import { dropHint, writeHint } from './threads';
+import { mediaView } from '../messaging/media';
 
 /*
  * The unified inbox: every channel's threads in one list. Every read and write of a conversation,
@@ -86,11 +87,12 @@ export const messageView = (m: MessageRow) => ({
   from: m.from,
   to: m.to,
   body: m.body ?? '',
-  media: (m.media ?? []).map((x) => ({ url: x.url ?? '', contentType: x.contentType ?? '' })),
+  media: mediaView(m),
   segments: m.segments ?? null,
   status: m.status,
   errorCode: m.errorCode ?? null,
   sentBy: m.sentBy ?? null,
+  sendAt: m.sendAt?.toISOString() ?? null,
   createdAt: m.createdAt.toISOString(),
 });
 export type MessageView = ReturnType<typeof messageView>;

@@ -33,6 +33,8 @@ export type MessageRow = {
   status: string;
   errorCode?: string | null;
   sentBy?: string | null;
+  sendAt?: Date | null;
+  workspaceId?: string;
   createdAt: Date;
 };
 

@@ -12,28 +12,24 @@ import { remembered } from '../db/remembered';
 export const contactIdFor = (workspaceId: string, address: string) =>
   `ct_${createHash('sha256').update(`${workspaceId}\n${address}`).digest('hex').slice(0, 24)}`;
 
-/** The contact with this address (E.164, or a web-chat visitor id) in the workspace, created on first contact. */
+/**
+ * The contact with this address (E.164, or a web-chat visitor id) in the workspace, created on
+ * first contact; `created` says this call created it (so it can have no thread yet).
+ */
 export async function findOrCreateContact(workspaceId: string, address: string) {
   const _id = contactIdFor(workspaceId, address);
   const existing = await Contact.findById(_id).lean();
-  if (existing) return existing;
+  if (existing) return { ...existing, created: false };
   try {
-    return (await Contact.create({ _id, workspaceId, address, optedOut: false })).toObject();
+    return { ...(await Contact.create({ _id, workspaceId, address, optedOut: false })).toObject(), created: true };
   } catch (err) {
     // Two first messages at once: one insert wins.
     if (!isDuplicateKeyError(err)) throw err;
-    return (await Contact.findById(_id).lean())!;
+    return { ...(await Contact.findById(_id).lean())!, created: false };
   }
 }
 
 type ThreadContact = { _id: string; address: string };
-
-/** The contact's open thread on the channel, or a new one when there is none (earlier, closed ones stay as history). */
-export async function threadFor(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()): Promise<{ _id: string }> {
-  const hinted = await hintedThreadId(contact._id, channel);
-  const open = hinted && (await Conversation.exists({ _id: hinted, status: 'open' }));
-  return open ? { _id: hinted } : openThread(workspaceId, channel, contact, now);
-}
 
 /**
  * The thread the contact's hint names on the channel (the contact's id names its workspace): read
@@ -52,13 +48,13 @@ export const hintedThreadId = (contactId: string, channel: Channel) => hints(hin
  * slot refuses it when a thread is open already, and only then is the open one looked up (a scan on
  * FerretDB, off the usual path). The hint is written for the next message.
  */
-export async function openThread(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date()) {
+export async function openThread(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date(), first?: FirstMessage) {
   const filter = { workspaceId, channel, contactId: contact._id, openSlot: 'open' };
   for (let attempt = 1; ; attempt++) {
     try {
       const conversation = (
         await Conversation.create({
-          _id: newId('conv'),
+          _id: (attempt === 1 && first?.conversationId) || newId('conv'),
           workspaceId,
           channel,
           contactId: contact._id,
@@ -67,6 +63,7 @@ export async function openThread(workspaceId: string, channel: Channel, contact:
           openSlot: 'open',
           unreadCount: 0,
           lastMessageAt: now,
+          ...(first && { lastMessagePreview: first.preview.slice(0, PREVIEW_LENGTH) }),
           createdAt: now,
         })
       ).toObject();
@@ -84,6 +81,14 @@ export async function openThread(workspaceId: string, channel: Channel, contact:
     }
   }
 }
+
+/** A thread opened for a message already stored under `conversationId` (an outbound one: it is not unread). */
+interface FirstMessage {
+  conversationId: string;
+  preview: string;
+}
+
+const PREVIEW_LENGTH = 140;
 
 const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}`;
 
@@ -109,9 +114,32 @@ export async function touchConversation(conversationId: string, message: { at: D
     { _id: conversationId, status: 'open' },
     {
       $max: { lastMessageAt: message.at },
-      $set: { lastMessagePreview: message.preview.slice(0, 140) },
+      $set: { lastMessagePreview: message.preview.slice(0, PREVIEW_LENGTH) },
       ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
     },
   );
   return touched.matchedCount === 1;
+}
+
+/**
+ * Puts an outbound message stored under `conversationId` (its contact's hinted thread, or a new id
+ * when the contact has none) in a thread: the hinted one moved forward (one conditional update),
+ * or a thread opened under that id. A hint found stale (the thread closed meanwhile) is dropped and
+ * the message moved to a new thread. Returns the thread it is in.
+ */
+export async function placeOutbound(
+  workspaceId: string,
+  channel: Channel,
+  contact: ThreadContact,
+  message: { conversationId: string; hinted: boolean; at: Date; preview: string },
+  move: (conversationId: string) => Promise<unknown>,
+): Promise<string> {
+  if (message.hinted && (await touchConversation(message.conversationId, { at: message.at, preview: message.preview, inbound: false }))) return message.conversationId;
+  if (message.hinted) await dropHint(contact._id, channel, message.conversationId);
+  const opened = await openThread(workspaceId, channel, contact, message.at, { conversationId: message.hinted ? newId('conv') : message.conversationId, preview: message.preview });
+  if (opened._id === message.conversationId) return opened._id;
+  // Another message opened the contact's thread first: this one joins it.
+  await move(opened._id);
+  await touchConversation(opened._id, { at: message.at, preview: message.preview, inbound: false });
+  return opened._id;
 }

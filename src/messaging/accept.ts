@@ -4,20 +4,25 @@ import { Message, Workspace } from '../db/models';
 import { newId } from '../db/ids';
 import { loadChannel } from '../numbers/channel';
 import { ADDON_REQUIRED_MESSAGE } from '../workspaces/addon';
-import { findOrCreateContact, threadFor, touchConversation } from '../inbox/threads';
+import { findOrCreateContact, hintedThreadId, placeOutbound } from '../inbox/threads';
 import { normaliseRecipient } from './recipient';
 import { measureBody } from './segments';
 import { endUnsent } from './status';
 import { senderNumber } from './send';
 import { toMessageView, type MessageView } from './view';
+import { dueAt } from './schedule';
 import { isDuplicateKeyError } from '../db/errors';
 import type { EnqueueInput } from '../temporal/sender';
+import type { NumberType } from 'libphonenumber-js';
+import { refuseForbiddenDestination } from './destinations';
 
 export interface SendRequest {
   workspaceId: string;
   to: string;
   body: string;
   mediaUrls?: string[];
+  /** Scheduled: not before then (validated by the route: future, within the horizon). */
+  sendAt?: Date;
   idempotencyKey?: string;
   /** The API key that sent it. */
   sentBy: string;
@@ -29,6 +34,8 @@ export type Enqueue = (numberId: string, input: EnqueueInput) => Promise<void>;
 export interface AcceptDeps {
   enqueue: Enqueue;
   validitySeconds: number;
+  /** Number types nobody may text from here (see api/destinations.ts). */
+  refusedDestinationTypes: readonly NumberType[];
 }
 
 /**
@@ -41,7 +48,7 @@ const messageIdFor = (workspaceId: string, idempotencyKey: string) =>
 /** What the idempotency key promises: the same request. The recipient as typed, so no parsing comes first. */
 function requestHash(r: SendRequest): string {
   return createHash('sha256')
-    .update(JSON.stringify(['sms', r.to, r.body, r.mediaUrls ?? []]))
+    .update(JSON.stringify(['sms', r.to, r.body, r.mediaUrls ?? [], ...(r.sendAt ? [r.sendAt.toISOString()] : [])]))
     .digest('hex');
 }
 
@@ -52,16 +59,13 @@ function requestHash(r: SendRequest): string {
 export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise<MessageView> {
   const hash = requestHash(req);
   const id = req.idempotencyKey ? messageIdFor(req.workspaceId, req.idempotencyKey) : newId('msg');
-  if (req.idempotencyKey) {
-    const existing = await Message.findById(id).lean();
-    if (existing) return replay(deps, existing, hash);
-  }
-
-  // Read together, judged in the documented order.
-  const [workspace, channel] = await Promise.all([
+  // Read together, judged in the documented order: a repeated request is answered first.
+  const [existing, workspace, channel] = await Promise.all([
+    req.idempotencyKey ? Message.findById(id).lean() : null,
     Workspace.findById(req.workspaceId, { addons: 1, defaultCountry: 1 }).lean(),
     loadChannel(req.workspaceId) as Promise<Awaited<ReturnType<typeof loadChannel>> & { e164?: string | null }>,
   ]);
+  if (existing) return replay(deps, existing, hash);
   if (!workspace) throw notFound('Workspace');
   if (workspace.addons?.sms?.active !== true) throw new AppError('addon_required', ADDON_REQUIRED_MESSAGE);
   if (channel.status !== 'connected' || !channel.numberId) {
@@ -71,43 +75,48 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
     throw new AppError('channel_disabled', 'Sending is turned off for the SMS channel; an admin can turn it back on under Settings → SMS.');
   }
   const to = normaliseRecipient(req.to, workspace.defaultCountry);
+  await refuseForbiddenDestination(to, deps.refusedDestinationTypes);
   // An opted-out contact always exists already (the flag lives on it), so a refusal never creates one.
   const contact = await findOrCreateContact(req.workspaceId, to);
   if (contact.optedOut) {
     throw new AppError('recipient_opted_out', `${to} replied STOP and has opted out of texts from this workspace; they must text START before you can message them again.`);
   }
-  const [conversation, number] = await Promise.all([threadFor(req.workspaceId, 'sms', contact), senderNumber(channel.numberId)]);
+  // A contact created just now has no thread: none is looked for.
+  const [hinted, number] = await Promise.all([contact.created ? undefined : hintedThreadId(contact._id, 'sms'), senderNumber(channel.numberId)]);
   if (!number) throw new AppError('channel_not_connected', 'The connected number no longer exists; an admin can connect another under Settings → SMS.');
   const now = new Date();
   const { segments, encoding } = measureBody(req.body);
-  let message;
+  const status = req.sendAt ? ('scheduled' as const) : ('accepted' as const);
+  const message = {
+    _id: id,
+    workspaceId: req.workspaceId,
+    // The thread it joins is settled after the insert (placeOutbound): usually the hinted one.
+    conversationId: hinted ?? newId('conv'),
+    channel: 'sms' as const,
+    direction: 'outbound' as const,
+    from: channel.e164 ?? '',
+    to,
+    body: req.body,
+    media: (req.mediaUrls ?? []).map((url) => ({ url })),
+    segments,
+    encoding,
+    status,
+    statusRank: 0,
+    reached: [status],
+    statusHistory: [{ status, at: now }],
+    ...(req.sendAt && { sendAt: req.sendAt }),
+    idempotencyKey: req.idempotencyKey ?? id,
+    requestHash: hash,
+    senderNumberId: channel.numberId,
+    sentBy: req.sentBy,
+    validUntil: new Date(dueAt({ sendAt: req.sendAt, createdAt: now }).getTime() + deps.validitySeconds * 1000),
+    createdAt: now,
+    updatedAt: now,
+  };
   try {
-    message = (
-      await Message.create({
-        _id: id,
-        workspaceId: req.workspaceId,
-        conversationId: conversation._id,
-        channel: 'sms',
-        direction: 'outbound',
-        from: channel.e164 ?? '',
-        to,
-        body: req.body,
-        media: (req.mediaUrls ?? []).map((url) => ({ url })),
-        segments,
-        encoding,
-        status: 'accepted',
-        statusRank: 0,
-        reached: ['accepted'],
-        statusHistory: [{ status: 'accepted', at: now }],
-        idempotencyKey: req.idempotencyKey ?? id,
-        requestHash: hash,
-        senderNumberId: channel.numberId,
-        sentBy: req.sentBy,
-        validUntil: new Date(now.getTime() + deps.validitySeconds * 1000),
-        createdAt: now,
-        updatedAt: now,
-      })
-    ).toObject();
+    // The driver's insert: every field is built here from input validated at the edge, and
+    // mongoose's document machinery cost more per message than the rest of the accept.
+    await Message.collection.insertOne(message as never);
   } catch (err) {
     // The same key twice at once: one insert wins, the other answers with the winner's message.
     if (!isDuplicateKeyError(err) || !req.idempotencyKey) throw err;
@@ -115,8 +124,9 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
     if (!winner) throw err;
     return replay(deps, winner, hash);
   }
+  const moveTo = (conversationId: string) => Message.updateOne({ _id: id }, { $set: { conversationId } }).then(() => (message.conversationId = conversationId));
   await Promise.all([
-    touchConversation(conversation._id, { at: now, preview: req.body, inbound: false }),
+    placeOutbound(req.workspaceId, 'sms', contact, { conversationId: message.conversationId, hinted: hinted !== undefined, at: now, preview: req.body }, moveTo),
     queue(deps, { ...message, rate: number.throughputPerSecond, revision: channel.revision }, Boolean(req.idempotencyKey)),
   ]);
   return toMessageView(message);
@@ -127,6 +137,7 @@ type StoredMessage = Parameters<typeof toMessageView>[0] & {
   requestHash?: string | null;
   validUntil?: Date | null;
   senderNumberId?: string | null;
+  sendAt?: Date | null;
 };
 
 async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): Promise<MessageView> {
@@ -138,7 +149,7 @@ async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): 
   // It may never have been queued (the first answer was a 503): queueing it again is harmless (the
   // sender drops a message it holds already, and a batch skips one that left). Revision 0: the
   // sender knows (or reads) whether its settings changed since.
-  if (existing.status === 'accepted' && existing.senderNumberId) {
+  if ((existing.status === 'accepted' || existing.status === 'scheduled') && existing.senderNumberId) {
     const number = await senderNumber(existing.senderNumberId);
     if (number) await queue(deps, { ...existing, rate: number.throughputPerSecond, revision: 0 }, true);
   }
@@ -165,6 +176,8 @@ async function queue(
         segments: message.segments ?? 1,
         validUntil: message.validUntil?.getTime() ?? Date.now(),
         revision: message.revision,
+        acceptedAt: message.createdAt.getTime(),
+        ...(message.sendAt && { sendAt: message.sendAt.getTime() }),
       },
     });
   } catch {

@@ -1,6 +1,7 @@
-import type { Client } from '@temporalio/client';
-import { SENDER_WORKFLOW, enqueueSignal, senderWorkflowId, type QueuedMessage, type SenderStart } from '../temporal/sender';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { SENDER_WORKFLOW, cancelSignal, enqueueSignal, senderWorkflowId, type QueuedMessage, type SenderStart } from '../temporal/sender';
 import type { Enqueue } from './accept';
+import type { TellSender } from './cancel';
 
 /** Messages per signal at most: the signal's payload stays small. */
 const MAX_PER_SIGNAL = 100;
@@ -51,4 +52,15 @@ export function temporalSenderQueue(temporal: Client, taskQueue: string, timings
       pending.set(numberId, waiting);
       if (!inFlight.has(numberId)) void flush(numberId);
     });
+}
+
+/** Tells a number's sender that a message was cancelled; a sender that is not running holds nothing to drop. */
+export function temporalSenderCancel(temporal: Client): TellSender {
+  return async (numberId, messageId) => {
+    try {
+      await temporal.workflow.getHandle(senderWorkflowId(numberId)).signal(cancelSignal, { messageIds: [messageId] });
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  };
 }

@@ -5,6 +5,7 @@ import { remembered } from '../db/remembered';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ChannelState, QueuedMessage, Trouble } from '../temporal/sender';
+import { nextFreeAt, slotAt } from '../temporal/pace';
 import { endUnsent, fromProviderStatus, recordHandover, recordProviderStatus } from './status';
 
 /*
@@ -159,7 +160,7 @@ export async function sendBatch(
     while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight.values());
     if (stopped) break;
 
-    const at = Math.max(freeAt, Date.now());
+    const at = slotAt(freeAt, Date.now());
     if (optedOut.has(contactIdFor(item.workspaceId, item.to))) {
       await endUnsent(item.messageId, { status: 'failed', errorCode: 'recipient_opted_out', errorMessage: 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.' });
       report({ messageId: item.messageId, outcome: 'ended' });
@@ -174,7 +175,7 @@ export async function sendBatch(
       await sleepUnless(at - Date.now(), stop);
       if (stopped) break;
       // From when it actually goes: a late wake-up must not shorten the gap to the next one.
-      freeAt = Math.max(at, Date.now()) + item.segments * batch.segmentMs;
+      freeAt = nextFreeAt(Math.max(at, Date.now()), item.segments, batch.segmentMs);
     }
     const sending = deliver(deps, handle.provider, number, item, expired).then((o) => {
       inFlight.delete(item.messageId);
@@ -208,12 +209,13 @@ const CLAIMED_FIELDS = { to: 1, body: 1, media: 1, validUntil: 1, sendAttemptAt:
  */
 function claim(messageId: string, number: SenderNumber, previous: Date | undefined): Promise<Claimed | null> {
   const now = new Date();
-  return Message.findOneAndUpdate(
-    { _id: messageId, statusRank: 0, sendAttemptAt: previous ?? { $exists: false } },
+  // The driver's call, as for every per-message write (see messaging/status.ts). The whole
+  // document comes back: FerretDB 1.24 refuses a projection on findAndModify.
+  return Message.collection.findOneAndUpdate(
+    { _id: messageId as never, statusRank: 0, sendAttemptAt: previous ?? { $exists: false } },
     { $set: { sendAttemptAt: now, from: number.e164, senderNumberId: number._id, updatedAt: now }, $inc: { sendAttempts: 1 } },
-    // The whole document: FerretDB 1.24 refuses a projection on findAndModify.
-    { new: true },
-  ).lean<Claimed>();
+    { returnDocument: 'after' },
+  ) as Promise<Claimed | null>;
 }
 
 /** One message: claimed and created, or (if an earlier attempt's answer was lost) looked up first. */

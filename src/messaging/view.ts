@@ -1,4 +1,5 @@
 import { RANK } from './status';
+import { mediaView } from './media';
 
 /** A message as the API shows it (schema: messageSchema in api/routes/messages.ts). */
 export interface MessageView {
@@ -17,12 +18,14 @@ export interface MessageView {
   errorCode: string | null;
   errorMessage: string | null;
   validUntil: string | null;
+  sendAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
 interface MessageLike {
   _id: string;
+  workspaceId?: string;
   conversationId: string;
   channel: string;
   direction: string;
@@ -37,6 +40,7 @@ interface MessageLike {
   errorCode?: string | null;
   errorMessage?: string | null;
   validUntil?: Date | null;
+  sendAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,7 +54,8 @@ export function toMessageView(m: MessageLike): MessageView {
     from: m.from,
     to: m.to,
     body: m.body ?? '',
-    mediaUrls: (m.media ?? []).flatMap((x) => (x.url ? [x.url] : [])),
+    // Received media by our proxy's path: the provider's URLs are never shown.
+    mediaUrls: mediaView(m).map((x) => x.url),
     status: m.status,
     segments: m.segments ?? null,
     encoding: m.encoding ?? null,
@@ -65,6 +70,7 @@ export function toMessageView(m: MessageLike): MessageView {
     errorCode: m.errorCode ?? null,
     errorMessage: m.errorMessage ?? null,
     validUntil: m.validUntil?.toISOString() ?? null,
+    sendAt: m.sendAt?.toISOString() ?? null,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

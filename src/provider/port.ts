@@ -135,7 +135,15 @@ export interface SmsProvider {
   /** Idempotent: a number already released is fine. */
   releaseNumber(sid: string): Promise<void>;
   validateSignature(request: SignedRequest): boolean;
+  /** A received message's media (a URL the provider gave us for this account), streamed. */
+  fetchMedia(url: string): Promise<ProviderMedia>;
   parseStatusCallback(params: Record<string, string | undefined>): StatusUpdate;
+}
+
+export interface ProviderMedia {
+  contentType: string;
+  contentLength?: number;
+  body: ReadableStream<Uint8Array>;
 }
 
 export interface ProviderCredentials {

@@ -2,12 +2,14 @@ import twilio from 'twilio';
 import type { ClientRequest } from 'node:http';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { errorFromResponse, errorFromTransport, ProviderError } from './errors';
+import { fetchMedia } from './media';
 import type {
   AvailableNumber,
   BuyNumberInput,
   ListMessagesInput,
   NumberPatch,
   ProviderCredentials,
+  ProviderMedia,
   ProviderMessage,
   ProviderNumber,
   SearchNumbersInput,
@@ -134,9 +136,11 @@ function toNumber(n: NumberInstance): ProviderNumber {
 export class TwilioProvider implements SmsProvider {
   readonly accountSid: string;
   private readonly client: twilio.Twilio;
+  private readonly credentials: ProviderCredentials;
 
   constructor(credentials: ProviderCredentials) {
     this.accountSid = credentials.accountSid;
+    this.credentials = credentials;
     this.client = twilio(credentials.accountSid, credentials.authToken, {
       httpClient: new ProviderRequestClient({ baseUrl: credentials.baseUrl, timeoutMs: credentials.timeoutMs }),
     });
@@ -154,6 +158,10 @@ export class TwilioProvider implements SmsProvider {
       });
       return { sid: m.sid, status: m.status, segments: Number(m.numSegments) };
     });
+  }
+
+  fetchMedia(url: string): Promise<ProviderMedia> {
+    return fetchMedia(this.credentials, url);
   }
 
   fetchMessage(sid: string): Promise<ProviderMessage> {

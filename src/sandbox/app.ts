@@ -5,6 +5,7 @@ import { createCarrier, type Carrier, type CarrierOptions } from './carrier';
 import { controlErrorHandler, controlRouter, notFoundHandler } from './control';
 import { messagesRouter } from './rest/messages';
 import { numbersRouter } from './rest/numbers';
+import { mediaRouter } from './media';
 import { servicesRouter } from './rest/services';
 import { twilioErrorHandler } from './rest/errors';
 
@@ -26,6 +27,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   account.use(requireAccount(carrier.accounts));
   account.use(express.urlencoded({ extended: false, limit: '64kb' }));
   account.use(messagesRouter(carrier));
+  account.use(mediaRouter(carrier.media, carrier.faults));
   account.use(numbersRouter(carrier));
   app.use('/2010-04-01/Accounts/:AccountSid', account, twilioErrorHandler);
   app.use('/v1/Services', requireAccount(carrier.accounts), express.urlencoded({ extended: false, limit: '64kb' }), servicesRouter(carrier), twilioErrorHandler);

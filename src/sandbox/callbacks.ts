@@ -14,6 +14,7 @@ export type CallbackLog = (event: { url: string; params: Record<string, string>;
 export class StatusCallbacks {
   /** Callbacks held back until the message's final status, when shuffling. */
   private readonly held = new Map<string, Record<string, string>[]>();
+  private posting = 0;
 
   constructor(
     private readonly accounts: Accounts,
@@ -38,7 +39,7 @@ export class StatusCallbacks {
     const token = this.accounts.tokenOf(msg.accountSid);
 
     if (!this.faults.shuffleCallbacks) {
-      void this.sendWithDuplicates(url, params, token);
+      this.track(this.sendWithDuplicates(url, params, token));
       return;
     }
     const held = this.held.get(msg.sid) ?? [];
@@ -49,9 +50,23 @@ export class StatusCallbacks {
     }
     this.held.delete(msg.sid);
     const order = this.faults.permutation(held.length);
-    void (async () => {
-      for (const i of order) await this.sendWithDuplicates(url, held[i], token);
-    })();
+    this.track(
+      (async () => {
+        for (const i of order) await this.sendWithDuplicates(url, held[i], token);
+      })(),
+    );
+  }
+
+  /** Callbacks held back or being posted (duplicates included): 0 once the carrier has told all it knows. */
+  get pending(): number {
+    let held = 0;
+    for (const h of this.held.values()) held += h.length;
+    return this.posting + held;
+  }
+
+  private track(posts: Promise<void>): void {
+    this.posting++;
+    void posts.finally(() => this.posting--);
   }
 
   clear(): void {

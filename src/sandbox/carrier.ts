@@ -6,6 +6,7 @@ import { Network, type NetworkConfig } from './network';
 import { Numbers, type NewNumber } from './numbers';
 import { SenderIds } from './senders';
 import { MessageStore } from './store';
+import { MediaStore } from './media';
 import type { Account, NumberType } from './types';
 
 export interface CarrierOptions {
@@ -49,6 +50,7 @@ export function createCarrier(options: CarrierOptions = {}) {
   const numbers = new Numbers();
   const senders = new SenderIds();
   const store = new MessageStore();
+  const media = new MediaStore();
   const faults = new Faults();
   const callbacks = new StatusCallbacks(accounts, faults, options.onCallback ?? (() => {}));
   const config = {
@@ -60,7 +62,7 @@ export function createCarrier(options: CarrierOptions = {}) {
     deliveryFailures: options.deliveryFailures ?? DEFAULTS.deliveryFailures,
     alphaBlockedPrefixes: options.alphaBlockedPrefixes ?? DEFAULTS.alphaBlockedPrefixes,
   };
-  const handsets: Handsets = new Handsets({ accounts, numbers, store, faults, network: () => network });
+  const handsets: Handsets = new Handsets({ accounts, numbers, store, media, faults, network: () => network });
   const network = new Network(config, numbers, faults, callbacks, (msg) => handsets.receive(msg));
   for (const n of options.numbers ?? []) numbers.add({ ...n, accountSid: n.accountSid ?? accounts.primary.accountSid });
 
@@ -70,14 +72,18 @@ export function createCarrier(options: CarrierOptions = {}) {
     numbers,
     senders,
     store,
+    media,
     faults,
     network,
     handsets,
+    /** Status callbacks not yet posted (held back or on the wire). */
+    pendingCallbacks: () => callbacks.pending,
     /** Forgets messages, queues, blocks, inboxes and faults; keeps accounts and numbers. */
     reset() {
       network.clear();
       callbacks.clear();
       store.clear();
+      media.clear();
       handsets.clear();
       faults.clear();
     },

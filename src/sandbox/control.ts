@@ -37,7 +37,11 @@ const inboundSchema = z.object({
   from: z.string().min(1),
   to: z.string().min(1),
   body: z.string().max(1600).default(''),
-  media: z.array(z.object({ url: z.url(), contentType: z.string().min(1) })).max(10).optional(),
+  /** Each a URL of elsewhere, or bytes (base64) the carrier keeps and serves behind the account's basic auth. */
+  media: z
+    .array(z.union([z.object({ url: z.url(), contentType: z.string().min(1) }).strict(), z.object({ content: z.base64().max(700_000), contentType: z.string().min(1) }).strict()]))
+    .max(10)
+    .optional(),
 });
 
 const seedNumberSchema = z.object({
@@ -87,7 +91,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 export function controlRouter(carrier: Carrier): Router {
   const router = Router();
   const { store, numbers, handsets, faults, accounts } = carrier;
-  router.use(express.json({ limit: '256kb' }));
+  router.use(express.json({ limit: '8mb' }));
 
   router.get('/', (_req, res) => {
     res.type('html').send(sandboxPage);

@@ -3,7 +3,8 @@ import type { Faults } from './faults';
 import type { Network } from './network';
 import type { Numbers } from './numbers';
 import type { MessageStore } from './store';
-import type { Media, OwnedNumber, SandboxMessage } from './types';
+import type { OwnedNumber, SandboxMessage } from './types';
+import type { HandsetMedia, MediaStore } from './media';
 import { buildMessage } from './message';
 import { DEFAULT_TIMEOUTS, postSignedForm, type PostOutcome } from './delivery';
 
@@ -22,7 +23,7 @@ export interface InboundInput {
   from: string;
   to: string;
   body: string;
-  media?: Media[];
+  media?: HandsetMedia[];
 }
 
 export interface InboundResult {
@@ -93,7 +94,7 @@ export class Handsets {
   private readonly blocks = new Set<string>();
 
   constructor(
-    private readonly deps: { accounts: Accounts; numbers: Numbers; store: MessageStore; faults: Faults; network: () => Network },
+    private readonly deps: { accounts: Accounts; numbers: Numbers; store: MessageStore; media: MediaStore; faults: Faults; network: () => Network },
   ) {}
 
   isBlocked(handset: string, sender: string): boolean {
@@ -119,9 +120,11 @@ export class Handsets {
   async send(input: InboundInput): Promise<InboundResult> {
     const number = this.deps.numbers.byPhoneNumber(input.to);
     if (!number) throw new InboundError(`${input.to} is not a number of this carrier`);
-    const msg = this.deps.store.add(
-      buildMessage({ accountSid: number.accountSid, direction: 'inbound', from: input.from, to: input.to, body: input.body, media: input.media, status: 'received' }),
-    );
+    const built = buildMessage({ accountSid: number.accountSid, direction: 'inbound', from: input.from, to: input.to, body: input.body, status: 'received' });
+    // A picture's message is an MM…: its media live under it.
+    if (input.media?.length) built.sid = `MM${built.sid.slice(2)}`;
+    built.media = this.deps.media.attach(number.accountSid, built.sid, input.media ?? []);
+    const msg = this.deps.store.add(built);
     const autoReply = this.applyKeyword(number, input.from, input.body);
     const result: InboundResult = { sid: msg.sid, delivered: false, attempts: 0, responseStatus: null, failure: null, twiml: null, replies: [], autoReply };
     if (!number.smsUrl) return result;

@@ -21,6 +21,10 @@ export interface QueuedMessage {
   validUntil: number;
   /** The channel settings' revision the API accepted it under (see ChannelState). */
   revision: number;
+  /** ms since the epoch: a scheduled message is held aside until then (absent: due at once). */
+  sendAt?: number;
+  /** ms since the epoch: when it was accepted; a scheduled message that falls due joins the queue in acceptance order. */
+  acceptedAt?: number;
 }
 
 /** One accepted message for a number's sender. */
@@ -67,12 +71,19 @@ export interface SenderStart {
 
 export const enqueueSignal = defineSignal<[EnqueueBatch]>('enqueue');
 export const channelSignal = defineSignal<[ChannelState]>('channel');
+/** Messages cancelled in the database (no send attempt): the sender drops them from its queue. */
+export interface CancelInput {
+  messageIds: string[];
+}
+export const cancelSignal = defineSignal<[CancelInput]>('cancel');
 
 export interface SenderView {
   queued: number;
   /** Segments per second the number is sent at now (its rate over the slow-down factor). */
   slowFactor: number;
   watched: number;
+  /** Scheduled messages held until their time (absent from senders started before scheduling). */
+  scheduled?: number;
 }
 export const senderViewQuery = defineQuery<SenderView>('view');
 

@@ -5,14 +5,18 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
 import type { BatchItem, BatchResult, QueuedEnd } from '../messaging/send';
-import { channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
+import { backoffDelayMs, nextFreeAt, recovered, segmentDurationMs, slotAt, slowedDown } from '../temporal/pace';
+import { admitDue, nextDue, place, takeOut } from './schedule';
+import { cancelSignal, channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';
 
 /*
  * One sender per sender number (`sender-<numberId>`): the number's single writer. It owns the
@@ -30,10 +34,6 @@ const MAX_BATCH = 100;
 const MAX_HISTORY_EVENTS = 2_000;
 /** Messages waiting for the final-status check, at most: beyond it the oldest are asked early (the state travels in continue-as-new). */
 const MAX_WATCHED = 5_000;
-/** Each 429 slows the number by this factor (up to MAX_SLOW_FACTOR); each accepted send takes back RECOVER_STEP. */
-const SLOW_STEP = 1.25;
-const MAX_SLOW_FACTOR = 4;
-const RECOVER_STEP = 0.05;
 
 /** Database steps: short, retried until they succeed (each is idempotent). */
 const DB_STEP_RETRY: RetryPolicy = { initialInterval: '500 ms', maximumInterval: '30 seconds' };
@@ -70,6 +70,8 @@ export interface SenderState {
   watch: Array<{ from: number; at: number; ids: string[] }>;
   /** Queued messages to end without sending (their workspace's channel went away). */
   ending: QueuedEnd[];
+  /** Scheduled messages not due yet (absent in states carried over from before scheduling). */
+  scheduled?: Waiting[];
 }
 
 export interface SenderInput extends SenderStart {
@@ -93,8 +95,7 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     s.channels = [...s.channels.filter((k) => k.workspaceId !== c.workspaceId), c];
     if (c.state !== 'sending') batchScope?.cancel();
     if (c.state === 'gone') {
-      const [leaving, staying] = partition(s.queue, (m) => m.workspaceId === c.workspaceId && m.revision < c.revision);
-      s.queue = staying;
+      const leaving = takeOut(s, (m) => m.workspaceId === c.workspaceId && m.revision < c.revision);
       s.ending.push(...leaving.map((m) => ({ messageId: m.messageId, end: 'gone' as const })));
     }
     changed = true;
@@ -111,34 +112,38 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
         continue;
       }
       if (!known || message.revision > known.revision) applyChannel({ workspaceId: message.workspaceId, revision: message.revision, state: 'sending' });
-      // A repeated request (same Idempotency-Key) signals its message again.
-      if (!s.queue.some((m) => m.messageId === message.messageId)) s.queue.push(message);
+      // A scheduled message waits aside (the loop admits it when due), so it never blocks the queue.
+      place(s, message);
     }
   });
   setHandler(channelSignal, applyChannel);
-  setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0) }));
+  // Cancelled in the database (which only succeeds while it has no attempt): dropped here; a batch would refuse it anyway.
+  setHandler(cancelSignal, ({ messageIds }) => {
+    takeOut(s, (m) => !m.attempted && messageIds.includes(m.messageId));
+    changed = true;
+  });
+  setHandler(senderViewQuery, () => ({ queued: s.queue.length, slowFactor: currentSlowFactor(), watched: s.watch.reduce((a, w) => a + w.ids.length, 0), scheduled: s.scheduled?.length ?? 0 }));
 
   const currentSlowFactor = () => (Date.now() < s.slowUntil ? s.slowFactor : 1);
-  const segmentMs = () => (1000 / s.rate) * currentSlowFactor();
+  const segmentMs = () => segmentDurationMs(s.rate, currentSlowFactor());
 
   /** From the head: what is due within the horizon, while its workspace may send and nothing backs off. */
   const takeBatch = (now: number): BatchItem[] => {
     const batch: BatchItem[] = [];
-    let t = Math.max(s.freeAt, now);
+    let t = slotAt(s.freeAt, now);
     for (const m of s.queue) {
       if (batch.length >= MAX_BATCH || stateOf(m.workspaceId) !== 'sending' || (m.notBefore ?? 0) > now) break;
       if (batch.length > 0 && t > now + BATCH_HORIZON_MS) break;
       batch.push({ messageId: m.messageId, workspaceId: m.workspaceId, to: m.to, segments: m.segments, validUntil: m.validUntil, revision: m.revision, ...(m.trouble && { trouble: m.trouble }) });
-      t += m.segments * segmentMs();
+      t = nextFreeAt(t, m.segments, segmentMs());
     }
     return batch;
   };
 
   const backoff = (m: Waiting, retryAfterMs = 0) => {
     m.setbacks = (m.setbacks ?? 0) + 1;
-    const exponential = Math.min(timings.backoffMaxMs, timings.backoffMs * 2 ** (m.setbacks - 1));
     // Jitter spreads the retries of numbers throttled at once (Math.random is replay-safe in a workflow).
-    return Date.now() + Math.max(retryAfterMs, exponential * (0.5 + Math.random()));
+    return Date.now() + backoffDelayMs(m.setbacks, timings, Math.random(), retryAfterMs);
   };
 
   const applyBatch = (result: BatchResult) => {
@@ -173,10 +178,10 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     }
     s.queue = s.queue.filter((m) => !finished.has(m.messageId));
     if (throttled) {
-      s.slowFactor = Math.min(MAX_SLOW_FACTOR, currentSlowFactor() * SLOW_STEP);
+      s.slowFactor = slowedDown(currentSlowFactor());
       s.slowUntil = now + timings.paceRecoveryMs;
     } else if (left.length > 0 && s.slowFactor > 1) {
-      s.slowFactor = Math.max(1, s.slowFactor - RECOVER_STEP * left.length);
+      s.slowFactor = recovered(s.slowFactor, left.length);
     }
     if (left.length > 0) watch(left, now);
   };
@@ -192,12 +197,43 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
   };
   const watched = () => s.watch.reduce((a, w) => a + w.ids.length, 0);
 
+  /** When the loop has something to do without a signal: the head's back-off, a lapse while paused, a final-status check, or a scheduled message falling due. */
+  const nextWake = (now: number) => {
+    const head = s.queue[0];
+    return Math.min(
+      head && stateOf(head.workspaceId) === 'sending' ? (head.notBefore ?? now) : Infinity,
+      ...s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused').map((m) => m.validUntil),
+      s.watch[0]?.at ?? Infinity,
+      nextDue(s.scheduled ?? []),
+    );
+  };
+
+  /*
+   * One alarm, kept across signals: a signal that leaves the wake-up time where it was costs no
+   * timer (a condition with a timeout cancels its timer and the next wait starts another: two
+   * history events for every message that arrives while the sender waits). An alarm later than
+   * needed is replaced; one that rings early only makes the loop look again.
+   */
+  const alarms = patched('sender-kept-alarm');
+  let alarm: { at: number; rang: boolean } | undefined;
+  let idleSince: number | undefined;
+  const changeOr = async (wakeAt: number) => {
+    if (wakeAt !== Infinity && (!alarm || alarm.rang || alarm.at > wakeAt)) {
+      const set = { at: wakeAt, rang: false };
+      alarm = set;
+      void sleep(Math.max(1, wakeAt - Date.now())).then(() => (set.rang = true));
+    }
+    const waiting = alarm;
+    await condition(() => changed || (waiting?.rang ?? false));
+  };
+
   for (;;) {
     if (s.ending.length > 0) {
       await endQueued(s.ending.splice(0, 500));
       continue;
     }
     const now = Date.now();
+    if (s.scheduled && s.scheduled.length > 0) s.scheduled = admitDue(s.queue, s.scheduled, now);
     // Sending is off: what can no longer leave in time ends now, saying why (not when sending resumes).
     const lapsed = s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused' && m.validUntil <= now);
     if (lapsed.length > 0) {
@@ -231,25 +267,26 @@ export async function senderWorkflow(input: SenderInput): Promise<void> {
     }
 
     changed = false;
-    if (s.queue.length === 0 && s.watch.length === 0) {
-      // Idle: end (the next message's signal-with-start begins a new run); a signal meanwhile keeps it going.
-      if (await condition(() => changed, timings.idleMs)) continue;
-      if (s.queue.length === 0 && s.ending.length === 0) return;
+    const idle = s.queue.length === 0 && s.watch.length === 0 && !s.scheduled?.length;
+    if (!alarms) {
+      if (idle) {
+        // Idle: end (the next message's signal-with-start begins a new run); a signal meanwhile keeps it going.
+        if (await condition(() => changed, timings.idleMs)) continue;
+        if (s.queue.length === 0 && s.ending.length === 0) return;
+        continue;
+      }
+      const wakeAt = nextWake(now);
+      if (wakeAt === Infinity) await condition(() => changed);
+      else await condition(() => changed, Math.max(1, wakeAt - now));
       continue;
     }
-    const wakeAt = Math.min(
-      head && stateOf(head.workspaceId) === 'sending' ? (head.notBefore ?? now) : Infinity,
-      ...s.queue.filter((m) => !m.attempted && stateOf(m.workspaceId) === 'paused').map((m) => m.validUntil),
-      s.watch[0]?.at ?? Infinity,
-    );
-    if (wakeAt === Infinity) await condition(() => changed);
-    else await condition(() => changed, Math.max(1, wakeAt - now));
+    idleSince = idle ? (idleSince ?? now) : undefined;
+    if (idleSince !== undefined && now - idleSince >= timings.idleMs) {
+      // Idle long enough: end (the next message's signal-with-start begins a new run; a signal
+      // arriving as it ends makes Temporal refuse the end, so none is lost).
+      if (s.ending.length === 0) return;
+      continue;
+    }
+    await changeOr(idleSince !== undefined ? idleSince + timings.idleMs : nextWake(now));
   }
-}
-
-function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
-  const yes: T[] = [];
-  const no: T[] = [];
-  for (const item of items) (test(item) ? yes : no).push(item);
-  return [yes, no];
 }

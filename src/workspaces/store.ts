@@ -3,6 +3,7 @@ import type { UpdateQuery } from 'mongoose';
 import { ApiKey, Workspace, type WorkspaceDoc } from '../db/models/workspaces';
 import { newId } from '../db/ids';
 import type { Role } from '../vocabulary';
+import { remembered } from '../db/remembered';
 
 /*
  * Workspaces and API keys: the only code that reads or writes them. A workspace is found by its own
@@ -37,7 +38,12 @@ export async function issueApiKey(input: { role: Role; workspaceId?: string; lab
   return { id: doc._id, secret };
 }
 
+/**
+ * Keys by hash, remembered by this process: a key is never changed once issued (none is revoked
+ * or edited; a revocation would have to forget it here and in every replica). An unknown key is
+ * asked for again each time: it may have been issued through another process since.
+ */
+const keyByHash = remembered((hash) => ApiKey.findOne({ hash }).lean(), { forMs: 10 * 60_000, maxKeys: 10_000 });
+
 /** The key whose secret this is, if any. */
-export async function findApiKey(secret: string) {
-  return ApiKey.findOne({ hash: hashKey(secret) }).lean();
-}
+export const findApiKey = (secret: string) => keyByHash(hashKey(secret));

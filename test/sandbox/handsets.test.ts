@@ -55,7 +55,7 @@ describe('sandbox handsets', () => {
     const got = await waitFor(async () => {
       const inbox = (await call(sandbox.url, 'GET', `/sandbox/handsets/${encodeURIComponent(HANDSET)}/messages`)).body.messages;
       return inbox.length === 1 && inbox;
-    });
+    }, 10_000, 'the reply in the handset’s inbox');
     assert.equal(got[0].body, 'Thanks & welcome');
     assert.equal(got[0].from, LOCAL);
     assert.equal(got[0].sid, res.body.replies[0]);

@@ -1,8 +1,8 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createProvider } from '../../src/provider';
 import { DEFAULT_ACCOUNT, startSandbox, type RunningSandbox, type StartOptions } from '../../src/sandbox';
+import { eventually } from '../support/eventually';
 
 export const PLATFORM = DEFAULT_ACCOUNT;
 export const OTHER = { accountSid: 'AC11111111111111111111111111111111', authToken: 'other-account-token' };
@@ -85,15 +85,9 @@ export async function call<T = any>(base: string, method: string, path: string, 
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** The suite's polling helper with the sandbox tests' argument order and a short interval (the carrier is in process). */
+export const waitFor = <T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> =>
+  eventually(what, fn, timeoutMs, 20);
 
 export interface GroundTruth {
   sid: string;

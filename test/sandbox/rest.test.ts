@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import { ProviderError } from '../../src/provider';
 import { ProviderRequestClient } from '../../src/provider/twilio-adapter';
 import type { RunningSandbox } from '../../src/sandbox';
-import { call, HANDSET, LOCAL, OTHER, PLATFORM, providerFor, startTestSandbox, TOLL_FREE } from './helpers';
+import { call, groundTruth, HANDSET, LOCAL, OTHER, PLATFORM, providerFor, startTestSandbox, TOLL_FREE, waitFor } from './helpers';
 
 async function rejectsWith(p: Promise<unknown>, code: number | string, category?: string): Promise<ProviderError> {
   const err = await p.then(
@@ -58,7 +58,8 @@ describe('sandbox REST contract (through the real twilio client)', () => {
       const listed = await client.messages.list({ from: LOCAL, pageSize: 2 });
       assert.deepEqual(listed.map((m) => m.sid), [...sids].reverse());
       assert.equal((await p.listMessages({ to: '+14155550999' })).length, 1);
-      await new Promise((r) => setTimeout(r, 200));
+      // DateSent filters by when each left its number's queue: wait until all seven have.
+      await waitFor(async () => (await groundTruth(sandbox, `?from=${encodeURIComponent(LOCAL)}`)).every((m) => m.dateSent), 5000, 'the seven to leave the queue');
       assert.equal((await p.listMessages({ from: LOCAL, dateSentAfter: new Date(Date.now() - 60_000) })).length, 7);
       assert.equal((await p.listMessages({ from: LOCAL, dateSentAfter: new Date(Date.now() + 60_000) })).length, 0);
     });

@@ -8,6 +8,21 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumAvailable = () => existsSync(CHROMIUM_PATH);
 
+/** CI=true (or any value but false/0), as CI services set it. */
+export const underCi = () => !!process.env.CI && !['false', '0'].includes(process.env.CI.toLowerCase());
+
+/**
+ * For a browser suite's `before`: with no Chromium, on CI the suite fails (a green run must have
+ * driven the console); elsewhere it is skipped with a warning that says how to get Chromium.
+ */
+export function requireChromium(ctx: Mocha.Context): void {
+  if (chromiumAvailable()) return;
+  const missing = `no Chromium at ${CHROMIUM_PATH} (scripts/ensure-chromium.sh installs it; CHROMIUM_PATH points elsewhere)`;
+  if (underCi()) throw new Error(`${missing}: under CI the browser tests must run, not be skipped`);
+  console.warn(`      warning: browser tests skipped: ${missing}`);
+  ctx.skip();
+}
+
 const FLAGS = [
   '--headless',
   '--no-sandbox',

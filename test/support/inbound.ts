@@ -4,6 +4,7 @@ import { PhoneNumber, ProviderAccount } from '../../src/db/models';
 import { newId } from '../../src/db/ids';
 import { signTwilioRequest } from '../../src/sandbox';
 import type { InboundResult } from '../../src/sandbox/handsets';
+import type { HandsetMedia } from '../../src/sandbox/media';
 import { call, PLATFORM_ACCOUNT, type Stack } from './stack';
 
 /** Helpers for tests of inbound messages: numbers that exist at the sandbox carrier and in our database. */
@@ -85,7 +86,7 @@ export async function connectNumber(stack: Stack, ws: { id: string; admin: strin
 }
 
 /** A handset texts one of our numbers: the sandbox posts the real, signed webhook and reports our answer. */
-export function handsetSends(stack: Stack, input: { from: string; to: string; body: string; media?: Array<{ url: string; contentType: string }> }) {
+export function handsetSends(stack: Stack, input: { from: string; to: string; body: string; media?: HandsetMedia[] }) {
   return sandboxPost<InboundResult>(stack, '/sandbox/inbound', input);
 }
 

@@ -1,6 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually';
 
 export interface CapturingSmtp {
   url: string;
@@ -43,14 +44,7 @@ export async function startCapturingSmtp(): Promise<CapturingSmtp> {
     failNext(n) {
       failures = n;
     },
-    async waitFor(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (mails.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} mails, got ${mails.length}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return mails;
-    },
+    waitFor: (count, timeoutMs = 20_000) => eventually(() => `${count} mails, got ${mails.length}`, () => mails.length >= count && mails, timeoutMs, 50),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

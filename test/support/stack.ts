@@ -10,6 +10,7 @@ import { issueApiKey } from '../../src/workspaces/store';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox';
 import { startCapturingSmtp, type CapturingSmtp } from './smtp';
 import { freePort } from '../../src/infra/processes';
+import { useServers } from './global-servers';
 
 export const PLATFORM_ACCOUNT = { accountSid: `AC${'1'.repeat(32)}`, authToken: 'platform-test-token' };
 
@@ -38,9 +39,10 @@ export interface StackOptions {
 
 /**
  * The platform as it runs, in this process: the API on a free port and a worker on a task queue of
- * its own, against the suite's real Temporal and MongoDB. The database is emptied first.
+ * its own, against the suite's real Temporal and MongoDB (started on first use). The database is emptied first.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  await useServers();
   await mongoose.connection.db!.dropDatabase();
   const sandbox = await startSandbox({ accounts: [PLATFORM_ACCOUNT], ...options.sandbox });
   const smtp = await startCapturingSmtp();

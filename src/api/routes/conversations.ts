@@ -31,11 +31,14 @@ export const inboxMessageSchema = z
     from: z.string(),
     to: z.string(),
     body: z.string(),
-    media: z.array(z.object({ url: z.string(), contentType: z.string() })),
+    media: z
+      .array(z.object({ url: z.string(), contentType: z.string() }))
+      .openapi({ description: 'Received media: our authenticated proxy’s path (GET …/messages/{id}/media/{n}), never the provider’s URL; sent media: the URLs given' }),
     segments: z.number().int().nullable(),
     status: z.enum(MESSAGE_STATUSES),
     errorCode: z.string().nullable(),
     sentBy: z.string().nullable(),
+    sendAt: z.string().nullable().openapi({ description: 'A scheduled message does not leave before this' }),
     createdAt: z.string(),
   })
   .openapi('InboxMessage');

@@ -5,11 +5,13 @@ import { AppError, notFound } from '../../errors';
 import { Message } from '../../db/models';
 import type { SenderStart } from '../../temporal/sender';
 import { acceptMessage } from '../../messaging/accept';
-import { temporalSenderQueue } from '../../messaging/enqueue';
+import { temporalSenderCancel, temporalSenderQueue } from '../../messaging/enqueue';
+import { cancelMessage } from '../../messaging/cancel';
+import { checkSendAt } from '../../messaging/schedule';
+import { mediaRoute } from './media';
 import { toMessageView } from '../../messaging/view';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
-import { refuseForbiddenDestination } from '../destinations';
 
 const MAX_BODY_CHARS = 1600;
 
@@ -22,14 +24,15 @@ const messageSchema = z
     from: z.string(),
     to: z.string().openapi({ example: '+14155550123' }),
     body: z.string(),
-    mediaUrls: z.array(z.string()),
-    status: z.string().openapi({ description: 'accepted, queued, sending, sent, delivered, undelivered, failed or expired; received for inbound' }),
+    mediaUrls: z.array(z.string()).openapi({ description: 'Sent: the URLs given. Received: our authenticated proxy’s paths (GET …/media/{n}), never the provider’s URLs' }),
+    status: z.string().openapi({ description: 'accepted (or scheduled), queued, sending, sent, delivered, undelivered, failed, expired or cancelled; received for inbound' }),
     segments: z.number().int().nullable(),
     encoding: z.string().nullable().openapi({ description: 'GSM-7 or UCS-2' }),
     statusHistory: z.array(z.object({ status: z.string(), at: z.string(), errorCode: z.string().optional() })),
     errorCode: z.string().nullable().openapi({ description: "The provider's error code (e.g. 30003), or ours (channel_not_connected, recipient_opted_out, expired)" }),
     errorMessage: z.string().nullable().openapi({ description: 'What went wrong, for a person' }),
     validUntil: z.string().nullable(),
+    sendAt: z.string().nullable().openapi({ description: 'A scheduled message does not leave before this' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -57,9 +60,15 @@ const sendBody = z
       .array(z.url({ protocol: /^https$/ }).max(2000).openapi({ pattern: '^https://' }))
       .max(10)
       .optional()
-      .openapi({ description: 'https URLs the provider fetches' }),
+      .openapi({ description: 'Pictures (MMS): at most 10 https URLs the provider fetches' }),
+    sendAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Schedule it: not sent before this time (ISO 8601; in the future, within SCHEDULE_HORIZON_DAYS); its validity period counts from then' }),
   })
   .strict();
+
+const messageParams = wsParams.extend({ id: z.string().min(1).max(64) });
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -73,7 +82,8 @@ export function messageRoutes(router: Router, services: Services): void {
     idleMs: config.SENDER_IDLE_SECONDS * 1000,
   };
   const enqueue = temporalSenderQueue(temporal, config.TEMPORAL_TASK_QUEUE, timings);
-  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS };
+  const deps = { enqueue, validitySeconds: config.MESSAGE_VALIDITY_SECONDS, refusedDestinationTypes: config.REFUSED_DESTINATION_TYPES };
+  const tellSender = temporalSenderCancel(temporal);
   const tags = ['Messages'];
 
   defineRoute(
@@ -89,14 +99,16 @@ export function messageRoutes(router: Router, services: Services): void {
       status: 202,
       response: messageSchema,
       errors: [402, 404, 409, 422, 503],
+      // 422: send_at_not_in_future, send_at_beyond_horizon (besides the recipient's codes)
     },
     async ({ params, body, principal, req }) => {
       const key = req.get('idempotency-key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 200 visible ASCII characters.', { header: 'Idempotency-Key' });
       }
-      await refuseForbiddenDestination(params.ws, body.to, config.REFUSED_DESTINATION_TYPES);
-      return acceptMessage(deps, { workspaceId: params.ws, to: body.to, body: body.body, mediaUrls: body.mediaUrls, idempotencyKey: key, sentBy: principal.keyId });
+      const sendAt = body.sendAt === undefined ? undefined : new Date(body.sendAt);
+      if (sendAt) checkSendAt(sendAt, new Date(), config.SCHEDULE_HORIZON_DAYS);
+      return acceptMessage(deps, { workspaceId: params.ws, to: body.to, body: body.body, mediaUrls: body.mediaUrls, sendAt, idempotencyKey: key, sentBy: principal.keyId });
     },
   );
 
@@ -108,7 +120,7 @@ export function messageRoutes(router: Router, services: Services): void {
       summary: 'A message: its status and history, and the provider’s error code with what it means',
       tags,
       roles: ['admin', 'agent'],
-      params: wsParams.extend({ id: z.string().min(1).max(64) }),
+      params: messageParams,
       response: messageSchema,
       errors: [404],
     },
@@ -119,4 +131,21 @@ export function messageRoutes(router: Router, services: Services): void {
       return toMessageView(message);
     },
   );
+
+  defineRoute(
+    router,
+    {
+      method: 'delete',
+      path: '/v1/workspaces/:ws/messages/:id',
+      summary: 'Cancel a message that has not started to leave (scheduled, or still waiting in its number’s queue): it ends cancelled',
+      tags,
+      roles: ['admin', 'agent'],
+      params: messageParams,
+      response: messageSchema,
+      errors: [404, 409],
+    },
+    ({ params, req }) => cancelMessage(tellSender, params.ws, params.id, (err) => req.log.warn({ err, messageId: params.id }, 'the sender could not be told of a cancel')),
+  );
+
+  mediaRoute(router, services, messageParams);
 }

@@ -91,6 +91,8 @@ const messageSchema = new Schema(
     senderNumberId: { type: String },
     /** Outbound: the message may not leave after this (its validity period); it ends `expired`. */
     validUntil: { type: Date },
+    /** Outbound, scheduled: it does not leave before this. */
+    sendAt: { type: Date },
     /** Outbound: when the latest provider create started; set before the call so a lost answer is looked up. */
     sendAttemptAt: { type: Date },
     sendAttempts: { type: Number },

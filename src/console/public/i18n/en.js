@@ -54,6 +54,10 @@ export default {
   'error.rate_limited': 'Too many requests just now. Wait a moment and try again.',
   'error.internal': 'Something went wrong on the server. Try again; if it keeps happening, contact support.',
   'error.unavailable': 'The service is briefly unavailable. Try again in a moment.',
+  'error.not_cancellable': 'This message can no longer be cancelled: it has already started to leave.',
+  'error.send_at_not_in_future': 'Choose a time in the future to send it.',
+  'error.send_at_beyond_horizon': 'That is too far ahead: a message can be scheduled up to {horizonDays} days ahead.',
+  'error.media_unavailable': 'The picture could not be fetched from the SMS provider. Try again later.',
   'error.network': 'The console could not reach the server. Check your connection and try again.',
   'error.unknown': 'The server answered {status} without an explanation. Try again.',
   'error.fixFields': 'Please correct the highlighted field.',
@@ -72,6 +76,8 @@ export default {
   'field.accountSid': 'AC followed by 32 hexadecimal characters (0–9, a–f).',
   'field.authToken': 'Paste the auth token of the account.',
   'field.other': 'Check this value.',
+  'field.sendAt': 'Choose a date and time in the future.',
+  'field.mediaUrls': 'Up to 10 https links to pictures.',
 
   'channelStatus.connected': 'Connected',
   'channelStatus.disabled': 'Disabled',
@@ -124,6 +130,17 @@ export default {
   'messageStatus.received': 'Received',
   'messageStatus.read': 'Read',
   'messageStatus.canceled': 'Canceled',
+  'messageStatus.scheduled': 'Scheduled',
+  'messageStatus.cancelled': 'Cancelled',
+
+  'schedule.for': 'Goes {time}',
+  'schedule.cancel': 'Cancel sending',
+  'schedule.sendAt': 'Send later (optional)',
+  'schedule.sendAtHelp': 'Leave empty to send now. The message waits and can be cancelled until then.',
+
+  'media.picture': 'Picture {n}',
+  'media.download': 'Download attachment {n}',
+  'media.unavailable': 'The picture could not be loaded.',
 
   'channel.sms': 'SMS',
   'channel.webchat': 'Web chat',

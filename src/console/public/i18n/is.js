@@ -54,6 +54,10 @@ export default {
   'error.rate_limited': 'Of margar beiðnir í einu. Bíddu aðeins og reyndu aftur.',
   'error.internal': 'Eitthvað fór úrskeiðis á þjóninum. Reyndu aftur; ef það gerist ítrekað skaltu hafa samband við þjónustuver.',
   'error.unavailable': 'Þjónustan liggur tímabundið niðri. Reyndu aftur eftir smástund.',
+  'error.not_cancellable': 'Ekki er lengur hægt að hætta við þessi skilaboð: þau eru þegar lögð af stað.',
+  'error.send_at_not_in_future': 'Veldu tíma fram í tímann til að senda þau.',
+  'error.send_at_beyond_horizon': 'Þetta er of langt fram í tímann: tímasetja má skilaboð allt að {horizonDays} daga fram í tímann.',
+  'error.media_unavailable': 'Ekki tókst að sækja myndina til SMS-þjónustunnar. Reyndu aftur síðar.',
   'error.network': 'Stjórnborðið náði ekki sambandi við þjóninn. Athugaðu nettenginguna og reyndu aftur.',
   'error.unknown': 'Þjónninn svaraði {status} án skýringar. Reyndu aftur.',
   'error.fixFields': 'Lagaðu merkta reitinn.',
@@ -72,6 +76,8 @@ export default {
   'field.accountSid': 'AC og síðan 32 sextándakerfisstafir (0–9, a–f).',
   'field.authToken': 'Límdu inn auðkenningarlykil (auth token) aðgangsins.',
   'field.other': 'Athugaðu þetta gildi.',
+  'field.sendAt': 'Veldu dagsetningu og tíma fram í tímann.',
+  'field.mediaUrls': 'Allt að 10 https-tenglar á myndir.',
 
   'channelStatus.connected': 'Tengt',
   'channelStatus.disabled': 'Óvirkt',
@@ -124,6 +130,17 @@ export default {
   'messageStatus.received': 'Móttekið',
   'messageStatus.read': 'Lesið',
   'messageStatus.canceled': 'Hætt við',
+  'messageStatus.scheduled': 'Tímasett',
+  'messageStatus.cancelled': 'Hætt við',
+
+  'schedule.for': 'Fer {time}',
+  'schedule.cancel': 'Hætta við sendingu',
+  'schedule.sendAt': 'Senda síðar (valfrjálst)',
+  'schedule.sendAtHelp': 'Hafðu autt til að senda strax. Skilaboðin bíða og hægt er að hætta við þau fram að því.',
+
+  'media.picture': 'Mynd {n}',
+  'media.download': 'Sækja viðhengi {n}',
+  'media.unavailable': 'Ekki tókst að hlaða myndinni.',
 
   'channel.sms': 'SMS',
   'channel.webchat': 'Vefspjall',

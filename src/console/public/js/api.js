@@ -50,3 +50,19 @@ export async function api(method, path, body, headers = {}) {
 
 /** The workspace-scoped path of a resource. */
 export const wsPath = (me, rest) => `/v1/workspaces/${encodeURIComponent(me.workspaceId)}${rest}`;
+
+/**
+ * A received picture through the API's media proxy (it needs the key, which an <img src> cannot
+ * carry), as a data: URL the page may show (the console's CSP allows data: images, not blob:).
+ */
+export async function mediaDataUrl(path) {
+  const res = await fetch(path, { headers: session.key ? { authorization: `Bearer ${session.key}` } : {} }).catch(() => undefined);
+  if (!res || !res.ok) throw new ApiError(res ? res.status : 0, res ? 'media_unavailable' : 'network');
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve({ url: reader.result, type: blob.type });
+    reader.onerror = () => reject(new ApiError(0, 'media_unavailable'));
+    reader.readAsDataURL(blob);
+  });
+}

@@ -12,7 +12,7 @@ export const numberLabel = (n) => t('number.label', { e164: n.e164, kind: t(`num
 export const requestStatus = (status) => t(`requestStatus.${status}`);
 export const messageStatus = (status) => t(`messageStatus.${status}`);
 
-export const FINAL_MESSAGE_STATUSES = new Set(['delivered', 'undelivered', 'failed', 'expired', 'received', 'read', 'canceled']);
+export const FINAL_MESSAGE_STATUSES = new Set(['delivered', 'undelivered', 'failed', 'expired', 'cancelled', 'received', 'read', 'canceled']);
 
 /** Each channel's icon; SMS is the 💬 speech balloon the product uses. */
 const ICONS = { sms: '💬', webchat: '🌐', whatsapp: '🟢', messenger: '🔵', instagram: '📷' };

@@ -7,6 +7,7 @@ import { messageStatus, channelOf, failureReason } from '../labels.js';
 import { t, formatNumber } from '../i18n.js';
 import { messageBox, newIdempotencyKey } from '../composer.js';
 import { poller } from '../poll.js';
+import { mediaNodes, scheduleNodes } from '../message-extras.js';
 
 const contactOf = (c) => (c.contact && (c.contact.name || c.contact.address)) || c.contactAddress || t('chat.unknownContact');
 const addressOf = (c) => (c.contact && c.contact.address) || c.contactAddress;
@@ -73,12 +74,14 @@ export async function render({ main, me, params }) {
         return h(
           'li',
           { class: `bubble ${m.direction}`, id: `message-${m.id}`, dataset: { status: m.status, direction: m.direction } },
-          h('p', { class: 'body' }, m.body),
+          m.body ? h('p', { class: 'body' }, m.body) : null,
+          m.media.length > 0 ? h('div', { class: 'media-list' }, mediaNodes(m)) : null,
           h(
             'div',
             { class: 'meta' },
             timeEl(m.createdAt),
             m.direction === 'outbound' ? [' · ', h('span', { class: `status msg-${m.status}`, 'data-role': 'status' }, messageStatus(m.status))] : null,
+            m.direction === 'outbound' ? [' ', scheduleNodes(me, m, { onCancelled: () => refreshThread(), onError: (err) => showError(document.getElementById('reply-error'), err) })] : null,
           ),
           failed ? h('p', { class: 'error reason' }, failureReason(m)) : null,
         );

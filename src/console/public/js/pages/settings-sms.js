@@ -65,7 +65,7 @@ export async function render({ main, me }) {
       'aria-describedby': 'sms-enabled-help',
     });
     enabled.addEventListener('change', () =>
-      act(enabled, () => api('PATCH', path(), { enabled: enabled.checked }), () => (enabled.checked = !enabled.checked)),
+      act(enabled, () => api('PATCH', path(), { enabled: enabled.checked, revision: channel.revision }), () => (enabled.checked = !enabled.checked)),
     );
 
     const configure = h('button', { type: 'button', class: 'primary', id: 'sms-configure', disabled: addonOff }, t('settings.configure'));
@@ -206,7 +206,8 @@ export async function render({ main, me }) {
       event.preventDefault();
       showFormError(form, slot, null);
       try {
-        await busy(save, () => api('PUT', path(), { numberId: select.value }));
+        // The revision the page showed: a change someone made meanwhile answers 409 conflict instead of being overwritten.
+        await busy(save, () => api('PUT', path(), { numberId: select.value, revision: channel.revision }));
         dialog.close();
         await refresh();
       } catch (err) {

@@ -1,7 +1,7 @@
-import { parsePhoneNumberFromString, type CountryCode, type NumberType } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
 import { AppError } from '../errors';
-import { findWorkspace } from '../workspaces/store';
 import { numberByE164 } from '../numbers/lookup';
+import { remembered } from '../db/remembered';
 
 const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
   PREMIUM_RATE: 'a premium-rate number',
@@ -15,18 +15,23 @@ const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
 };
 
 /**
+ * Whether the platform has this number, remembered for 10 s either way: most recipients are not
+ * ours, and on FerretDB each lookup by `e164` is a scan. Numbers are bought and released rarely; one
+ * bought seconds ago can be texted until then, and the text arrives as any customer's would.
+ */
+const ownNumber = remembered(async (e164) => ((await numberByE164(e164)) ? 'ours' : 'not ours'), { forMs: 10_000 });
+
+/**
  * Destinations a workspace may not text, refused (422 destination_not_allowed) before anything is
  * stored: one of the platform's own numbers (a loop through our own webhook, or into another
  * workspace's inbox), and the number types configured as refused (premium-rate by default: a send
  * there costs the workspace money, a classic toll-fraud target). The number's type needs
- * libphonenumber's full metadata (`/max`); a number it cannot read is left for the send path to refuse.
+ * libphonenumber's full metadata (`/max`). `e164` is the recipient as the accept normalised it.
  */
-export async function refuseForbiddenDestination(workspaceId: string, to: string, refusedTypes: readonly NumberType[]): Promise<void> {
-  const workspace = await findWorkspace(workspaceId);
-  const parsed = parsePhoneNumberFromString(to, (workspace?.defaultCountry ?? 'US').toUpperCase() as CountryCode);
+export async function refuseForbiddenDestination(e164: string, refusedTypes: readonly NumberType[]): Promise<void> {
+  const parsed = parsePhoneNumberFromString(e164);
   if (!parsed?.isValid()) return;
-  const e164 = parsed.number;
-  if (await numberByE164(e164)) {
+  if ((await ownNumber(e164)) === 'ours') {
     throw new AppError('destination_not_allowed', `${e164} is one of the platform's own numbers; texts to it would loop back into an inbox, so they are not sent.`, {
       to: e164,
       reason: 'own_number',

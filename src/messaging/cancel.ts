@@ -1,0 +1,30 @@
+import { AppError, notFound } from '../errors';
+import { Message } from '../db/models';
+import { endUnsent } from './status';
+import { toMessageView, type MessageView } from './view';
+
+/** Tells the message's sender to drop it (best effort: a batch refuses a cancelled message anyway). */
+export type TellSender = (numberId: string, messageId: string) => Promise<void>;
+
+const CANCELLED = { status: 'cancelled', errorCode: 'cancelled', errorMessage: 'Cancelled before it was sent.' } as const;
+
+/**
+ * DELETE /messages/{id}: one conditional update that succeeds only while the message has no send
+ * attempt (the same condition the batch's claim takes the message under, so of a cancel and a send
+ * at once exactly one wins), then the sender is told. Cancelling a cancelled message answers it again.
+ */
+export async function cancelMessage(tellSender: TellSender, workspaceId: string, messageId: string, log: (err: unknown) => void): Promise<MessageView> {
+  // By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field.
+  const found = await Message.findById(messageId, { workspaceId: 1 }).lean();
+  if (!found || found.workspaceId !== workspaceId) throw notFound('Message');
+  const cancelled = await endUnsent(messageId, CANCELLED);
+  const message = await Message.findById(messageId).lean();
+  if (!message) throw notFound('Message');
+  if (!cancelled && message.status !== 'cancelled') {
+    throw new AppError('not_cancellable', `The message can no longer be cancelled: it is ${message.status}${message.status === 'accepted' || message.status === 'scheduled' ? ' and already leaving' : ''}.`, {
+      status: message.status,
+    });
+  }
+  if (cancelled && message.senderNumberId) await tellSender(message.senderNumberId, messageId).catch(log);
+  return toMessageView(message);
+}
