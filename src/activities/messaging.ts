@@ -1,15 +1,16 @@
 import { Context } from '@temporalio/activity';
-import { publicUrl, type Config } from '../config';
+import type { Config } from '../config';
+import { webhookUrls } from '../provider/webhookUrls';
+import { heartbeating } from './heartbeating';
 import type { ProviderDirectory } from '../provider/directory';
-import { askFinalStatus, endQueued, sendBatch, type BatchProgress, type SendBatch, type SendDeps } from '../messaging/send';
-
-/** How often a batch heartbeats: a worker that dies mid-batch is noticed within the heartbeat timeout. */
-const HEARTBEAT_EVERY_MS = 1000;
+import { sendBatch, type BatchProgress, type SendBatch, type SendDeps } from '../messaging/send';
+import { endQueued } from '../messaging/endQueued';
+import { askFinalStatus } from '../messaging/finalStatus';
 
 export function createMessagingActivities(deps: { config: Config; providers: ProviderDirectory }) {
   const sendDeps: SendDeps = {
     providers: deps.providers,
-    statusCallbackUrl: `${publicUrl(deps.config)}/webhooks/twilio/status`,
+    statusCallbackUrl: webhookUrls(deps.config).statusCallback,
     lookupGraceMs: deps.config.AMBIGUOUS_LOOKUP_GRACE_SECONDS * 1000,
   };
   return {
@@ -21,19 +22,12 @@ export function createMessagingActivities(deps: { config: Config; providers: Pro
      */
     async sendDue(batch: SendBatch) {
       const ctx = Context.current();
-      let latest: BatchProgress | undefined = ctx.info.heartbeatDetails as BatchProgress | undefined;
-      const beat = setInterval(() => ctx.heartbeat(latest), HEARTBEAT_EVERY_MS);
-      try {
-        return await sendBatch(sendDeps, batch, {
-          resume: latest,
-          progress: (p) => {
-            latest = p;
-          },
-          stop: ctx.cancellationSignal,
-        });
-      } finally {
-        clearInterval(beat);
-      }
+      const resume = ctx.info.heartbeatDetails as BatchProgress | undefined;
+      let latest = resume;
+      const progress = (p: BatchProgress) => {
+        latest = p;
+      };
+      return heartbeating(() => sendBatch(sendDeps, batch, { resume, progress, stop: ctx.cancellationSignal }), () => latest);
     },
     endQueued,
     askFinalStatus: (messageIds: string[]) => askFinalStatus(sendDeps, messageIds),

@@ -9,8 +9,7 @@ import { provisionNumber, type ProvisionInput } from '../requests/provisioning';
 import { markMailSent, requestById, saveRequestState } from '../requests/store';
 import type { ProvisionResult, RequestMailKind, RequestState } from '../requests/state';
 import type { ActivityDeps } from './deps';
-
-const HEARTBEAT_EVERY_MS = 1000;
+import { heartbeating } from './heartbeating';
 
 /** Provider failures in Temporal's terms: refusals are final, the rest is retried (honouring Retry-After). */
 function asFailure(err: unknown): unknown {
@@ -23,18 +22,6 @@ function asFailure(err: unknown): unknown {
     details,
     ...(err.retryAfterMs !== undefined && { nextRetryDelay: err.retryAfterMs }),
   });
-}
-
-/** Heartbeats while `work` runs, so a worker that dies mid-call is noticed within the heartbeat timeout. */
-async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const ctx = Context.current();
-  ctx.heartbeat();
-  const timer = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 export function createRequestActivities(deps: ActivityDeps) {

@@ -8,7 +8,7 @@ import { findOrCreateContact, hintedThreadId, placeOutbound } from '../inbox/thr
 import { normaliseRecipient } from './recipient';
 import { measureBody } from './segments';
 import { endUnsent } from './status';
-import { senderNumber } from './send';
+import { senderNumber } from './senderState';
 import { toMessageView, type MessageView } from './view';
 import { dueAt } from './schedule';
 import { isDuplicateKeyError } from '../db/errors';

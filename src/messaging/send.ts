@@ -1,12 +1,13 @@
-import { Contact, Message, PhoneNumber, SmsChannel } from '../db/models';
+import { Contact, Message } from '../db/models';
 import { setOptOut } from '../inbox/optOut';
 import { contactIdFor } from '../inbox/threads';
-import { remembered } from '../db/remembered';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ChannelState, QueuedMessage, Trouble } from '../temporal/sender';
 import { nextFreeAt, slotAt } from '../temporal/pace';
 import { endUnsent, fromProviderStatus, recordHandover, recordProviderStatus } from './status';
+import { NOT_CONNECTED_REASON, expiryReason } from './reasons';
+import { channelStateFor, senderNumber, type SenderNumber } from './senderState';
 
 /*
  * Sending a sender's batch: each message at its slot of the number's pace, exactly once. Exactly
@@ -73,32 +74,6 @@ const OPTED_OUT = 21610;
 /** Creates of one batch in flight at once: a short code's slots (10 ms) are shorter than a create's round trip. */
 const MAX_IN_FLIGHT = 16;
 
-const EXPIRY_REASONS: Record<Trouble, string> = {
-  queue: 'The sending number has more messages waiting than it can send within the validity period, so it was not sent.',
-  paused: 'Sending was turned off and not turned back on before the message’s validity period ended, so it was not sent.',
-  throttled: 'The carrier kept refusing messages from this number (throttling) until the message’s validity period ended, so it was not sent.',
-  provider: 'The SMS provider could not be reached or did not answer until the message’s validity period ended, so it was not sent.',
-};
-export const expiryReason = (trouble: Trouble | undefined) => EXPIRY_REASONS[trouble ?? 'queue'];
-
-export const NOT_CONNECTED_REASON = 'The SMS channel was disconnected (or switched to another number) before the message could leave, so it was not sent.';
-
-/**
- * Sender numbers this process read lately: what is used of a number (E.164, account) changes only
- * when support reconfigures it, which a few seconds later is soon enough.
- */
-type SenderNumber = { _id: string; e164: string; accountSid: string; throughputPerSecond: number };
-export const senderNumber = remembered<SenderNumber>((numberId) => PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean(), {
-  forMs: 5_000,
-  maxKeys: 1_000,
-});
-
-/** The workspace's settings as they concern `numberId`. */
-export async function channelStateFor(workspaceId: string, numberId: string): Promise<ChannelState> {
-  const channel = await SmsChannel.findById(workspaceId, { status: 1, enabled: 1, numberId: 1, revision: 1 }).lean();
-  const connected = channel?.status === 'connected' && channel.numberId === numberId;
-  return { workspaceId, revision: channel?.revision ?? 0, state: !connected ? 'gone' : channel.enabled ? 'sending' : 'paused' };
-}
 
 /** Waits `ms`, or less if `stop` fires first. */
 function sleepUnless(ms: number, stop: AbortSignal): Promise<void> {
@@ -316,48 +291,4 @@ async function handedOver(messageId: string, from: string, sid: string, provider
 async function recordOptOut(workspaceId: string, address: string): Promise<void> {
   const contact = await Contact.findById(contactIdFor(workspaceId, address), { _id: 1 }).lean();
   if (contact) await setOptOut(contact._id, true, new Date());
-}
-
-/** Why the sender ends a queued message without sending it: its channel went away, or it expired while sending was off. */
-export type QueuedEnd = { messageId: string; end: 'gone' | 'lapsed' };
-
-/**
- * Ends queued messages that will not leave; returns those it ended. One with an attempt whose
- * answer was lost is left to the sender's next batch, which looks it up at the provider first.
- */
-export async function endQueued(ends: QueuedEnd[]): Promise<string[]> {
-  const ended: string[] = [];
-  for (const { messageId, end } of ends) {
-    const change =
-      end === 'gone'
-        ? ({ status: 'failed', errorCode: 'channel_not_connected', errorMessage: NOT_CONNECTED_REASON } as const)
-        : ({ status: 'expired', errorCode: 'expired', errorMessage: expiryReason('paused') } as const);
-    if (await endUnsent(messageId, change)) ended.push(messageId);
-  }
-  return ended;
-}
-
-/**
- * Messages that left a while ago and still have no final status: asked for at the provider, once.
- * One read for all of them, then one provider fetch and one conditional update per unfinished one.
- */
-export async function askFinalStatus(deps: SendDeps, messageIds: string[]): Promise<number> {
-  const unfinished = await Message.find({ _id: { $in: messageIds }, statusRank: { $lt: 4 } }, { providerSid: 1, from: 1, senderNumberId: 1 }).lean();
-  let updated = 0;
-  for (const m of unfinished) {
-    if (!m.providerSid || !m.senderNumberId) continue;
-    const number = await senderNumber(m.senderNumberId);
-    const handle = number && (await deps.providers.forAccount(number.accountSid));
-    if (!handle) continue;
-    try {
-      const p = await handle.provider.fetchMessage(m.providerSid);
-      const status = fromProviderStatus(p.status);
-      const code = p.errorCode ? String(p.errorCode) : undefined;
-      if (status && (await recordProviderStatus(m._id, { sid: m.providerSid, from: m.from }, { status, ...(code && { errorCode: code, errorMessage: describeDeliveryError(code) }) }))) updated++;
-    } catch (err) {
-      // Asked once: a provider that cannot say leaves the message at its last known status.
-      if (!(err instanceof ProviderError)) throw err;
-    }
-  }
-  return updated;
 }

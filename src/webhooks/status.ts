@@ -7,6 +7,7 @@ import { describeDeliveryError } from '../provider';
 import type { Services } from '../services';
 import { fromProviderStatus, recordProviderStatus } from '../messaging/status';
 import { verifyProviderSignature } from './verify';
+import { WEBHOOK_PATHS } from '../provider/webhookUrls';
 
 /** The parameters we read; Twilio adds others without notice, and they stay part of the signed form. */
 const callbackSchema = z.object({
@@ -29,7 +30,7 @@ export function statusCallbackWebhook(router: Router, services: Services): void 
   const { providers, config } = services;
   registry.registerPath({
     method: 'post',
-    path: '/webhooks/twilio/status',
+    path: WEBHOOK_PATHS.status,
     summary: 'Message status callback (signed by the provider with X-Twilio-Signature; no API key)',
     tags: ['Provider webhooks'],
     request: { body: { content: { 'application/x-www-form-urlencoded': { schema: callbackSchema } } } },
@@ -41,7 +42,7 @@ export function statusCallbackWebhook(router: Router, services: Services): void 
     },
   });
 
-  router.post('/webhooks/twilio/status', async (req: Request, res: Response) => {
+  router.post(WEBHOOK_PATHS.status, async (req: Request, res: Response) => {
     const from = typeof req.body?.From === 'string' ? req.body.From : undefined;
     await verifyProviderSignature(req, from, { providers, publicUrl: publicUrl(config) });
     const parsed = callbackSchema.safeParse(req.body);

@@ -13,7 +13,8 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { MessagingActivities } from '../activities/messaging';
-import type { BatchItem, BatchResult, QueuedEnd } from '../messaging/send';
+import type { BatchItem, BatchResult } from '../messaging/send';
+import type { QueuedEnd } from '../messaging/endQueued';
 import { backoffDelayMs, nextFreeAt, recovered, segmentDurationMs, slotAt, slowedDown } from '../temporal/pace';
 import { admitDue, nextDue, place, takeOut } from './schedule';
 import { cancelSignal, channelSignal, enqueueSignal, senderViewQuery, type ChannelState, type EnqueueBatch, type SenderStart } from '../temporal/sender';

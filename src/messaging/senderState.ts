@@ -1,0 +1,20 @@
+import { PhoneNumber, SmsChannel } from '../db/models';
+import { remembered } from '../db/remembered';
+import type { ChannelState } from '../temporal/sender';
+
+/**
+ * Sender numbers this process read lately: what is used of a number (E.164, account) changes only
+ * when support reconfigures it, which a few seconds later is soon enough.
+ */
+export type SenderNumber = { _id: string; e164: string; accountSid: string; throughputPerSecond: number };
+export const senderNumber = remembered<SenderNumber>((numberId) => PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean(), {
+  forMs: 5_000,
+  maxKeys: 1_000,
+});
+
+/** The workspace's settings as they concern `numberId`. */
+export async function channelStateFor(workspaceId: string, numberId: string): Promise<ChannelState> {
+  const channel = await SmsChannel.findById(workspaceId, { status: 1, enabled: 1, numberId: 1, revision: 1 }).lean();
+  const connected = channel?.status === 'connected' && channel.numberId === numberId;
+  return { workspaceId, revision: channel?.revision ?? 0, state: !connected ? 'gone' : channel.enabled ? 'sending' : 'paused' };
+}
