@@ -3,10 +3,10 @@
 // and webhook health, and the custom-number requests with their timelines.
 import { api, wsPath, ApiError } from '../api.js';
 import { h, replace, errorSlot, showError, showFormError, busy, openDialog, timeEl } from '../dom.js';
-import { channelStatus, numberLabel, requestStatus, typeLabel } from '../labels.js';
+import { channelStatus, numberLabel } from '../labels.js';
 import { t } from '../i18n.js';
-import { timelineList } from '../timeline.js';
 import { poller } from '../poll.js';
+import { requestsSection } from './number-requests.js';
 
 const OPEN_REQUEST = new Set(['pending_approval', 'provisioning']);
 
@@ -38,7 +38,12 @@ export async function render({ main, me }) {
     const signature = JSON.stringify(requests);
     if (signature === lastRequests) return;
     lastRequests = signature;
-    replace(requestsBox, requests ? requestsSection(requests) : null);
+    replace(requestsBox, requests ? requestsSection(requests, cancelRequest) : null);
+  }
+
+  async function cancelRequest(request) {
+    await api('DELETE', path(`/number-requests/${encodeURIComponent(request.id)}`));
+    drawRequests(await loadRequests());
   }
 
   async function loadRequests() {
@@ -135,51 +140,6 @@ export async function render({ main, me }) {
           )
         : null,
     );
-  }
-
-  function requestsSection(requests) {
-    return h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'requests-title', id: 'number-requests' },
-      h('h2', { id: 'requests-title' }, t('settings.requestsTitle')),
-      requests.length === 0
-        ? h('p', { class: 'muted' }, t('settings.requestsEmpty'))
-        : h(
-            'ul',
-            { class: 'plain' },
-            requests.map((r) => {
-              const title = `request-${r.id}`;
-              return h(
-                'li',
-                { class: 'request', id: `req-${r.id}`, dataset: { status: r.status } },
-                h(
-                  'h3',
-                  { id: title },
-                  `${t('request.kind', { country: r.country, type: typeLabel(r.type) })}${r.areaCode ? t('settings.areaCodePart', { areaCode: r.areaCode }) : ''} — `,
-                  h('span', { class: `badge request-${r.status}` }, requestStatus(r.status)),
-                  r.number ? ` · ${r.number.e164}` : null,
-                ),
-                r.reason ? h('p', {}, t('settings.reason', { reason: r.reason })) : null,
-                timelineList(r, title),
-                r.status === 'pending_approval' ? cancelButton(r) : null,
-              );
-            }),
-          ),
-    );
-  }
-
-  function cancelButton(request) {
-    const slot = errorSlot(`cancel-error-${request.id}`);
-    const button = h('button', { type: 'button', id: `cancel-${request.id}`, 'aria-describedby': `request-${request.id}` }, t('settings.cancelRequest'));
-    button.addEventListener('click', async () => {
-      try {
-        await busy(button, () => api('DELETE', path(`/number-requests/${encodeURIComponent(request.id)}`)));
-        drawRequests(await loadRequests());
-      } catch (err) {
-        showError(slot, err);
-      }
-    });
-    return h('div', {}, button, slot);
   }
 
   async function openConfigure(opener, channel) {
