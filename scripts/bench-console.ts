@@ -8,7 +8,7 @@
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey } from '../test/support/stack';
 import { launchBrowser, signIn } from '../test/support/browser';
 import { stopServers } from '../test/support/global-servers';
-import { arg, percentile } from './bench-stack';
+import { arg, percentile, runBench } from './bench-stack';
 
 async function main() {
   const loads = Number(arg('loads', '5'));
@@ -56,7 +56,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -18,7 +18,7 @@ import { Message, NumberHold, PhoneNumber, Workspace, Conversation } from '../sr
 import { newId } from '../src/db/ids';
 import { signTwilioRequest } from '../src/sandbox';
 import { cpuSecondsOfTree } from './cpu-time';
-import { arg, benchTokenKeys, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
+import { arg, benchTokenKeys, commandsPer, percentile, runBench, serverCommandCounts, startBenchServers } from './bench-stack';
 
 const ACCOUNT = { accountSid: `AC${'7'.repeat(32)}`, authToken: 'bench-platform-token' };
 const MAX_IN_FLIGHT = 2000;
@@ -217,7 +217,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

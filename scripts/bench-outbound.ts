@@ -30,7 +30,7 @@ import { Message } from '../src/db/models';
 import { startSandbox, type RunningSandbox } from '../src/sandbox';
 import { measureBody } from '../src/messaging/segments';
 import { Connection, Client } from '@temporalio/client';
-import { arg, commandsPer, percentile, serverCommandCounts, startBenchServers } from './bench-stack';
+import { arg, commandsPer, percentile, runBench, serverCommandCounts, startBenchServers } from './bench-stack';
 import { cpuSecondsOfTree } from './cpu-time';
 import { ACCOUNT, createSenders, platformEnv, reportChildLine, sleep, startWorkers, type Env, type Sender } from './bench-outbound-platform';
 
@@ -38,28 +38,7 @@ const MAX_IN_FLIGHT = 500;
 /** A message the carrier held longer than this before sending arrived ahead of its number's pace. */
 const HOLD_MS = 250;
 
-interface RunResult {
-  run: string;
-  workers: number;
-  messages: number;
-  segments: number;
-  minimumSeconds: number;
-  drainSeconds: number;
-  ratio: number;
-  acceptP50: number;
-  acceptP99: number;
-  refusedByApi: number;
-  paceRefused: number;
-  heldBack: number;
-  duplicates: number;
-  losses: number;
-  notFinished: number;
-  dbCommandsPerMessage: number;
-  historyEventsPerMessage: number;
-  cpuMsPerMessage: Record<string, number>;
-}
-
-async function runOnce(env: Env, opts: { run: string; workers: number; throttle: number; messages: number; numbers: number; rate: number }): Promise<RunResult> {
+async function runOnce(env: Env, opts: { run: string; workers: number; throttle: number; messages: number; numbers: number; rate: number }) {
   const taskQueue = `bench-${opts.run}-${randomBytes(3).toString('hex')}`;
   // The API reads its task queue from its configuration: one API per run.
   // --profile DIR: the API and the workers write V8 CPU profiles there when they stop (open them in Chrome's DevTools).
@@ -213,7 +192,7 @@ async function main() {
     const env: Env = { temporal, temporalPid, dbPid, temporalAddress, mongoUri, sandbox, apiPort, apiUrl: `http://127.0.0.1:${apiPort}`, publicUrl: `http://127.0.0.1:${apiPort}` };
     console.log(`bench-outbound: ${messages} messages over ${numbers} numbers (local 1/s and toll-free 3/s alternating), accepts at ${rate}/s`);
 
-    const results: RunResult[] = [];
+    const results: Array<Awaited<ReturnType<typeof runOnce>>> = [];
     const table = { one: { workers: 1, throttle: 0 }, two: { workers: 2, throttle: 0 }, throttled: { workers: 2, throttle: 0.2 } } as const;
     for (const run of runs) {
       const spec = table[run as keyof typeof table];
@@ -232,7 +211,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

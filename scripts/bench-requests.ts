@@ -8,7 +8,7 @@ import { issueApiKey } from '../src/workspaces/store';
 import { call, createTestWorkspace, startStack } from '../test/support/stack';
 import { stopServers } from '../test/support/global-servers';
 import { eventually } from '../test/support/eventually';
-import { arg, percentile } from './bench-stack';
+import { arg, percentile, runBench } from './bench-stack';
 
 async function main() {
   const requests = Number(arg('requests', '10'));
@@ -36,7 +36,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -90,3 +90,11 @@ export function commandsPer(before: Map<string, number>, after: Map<string, numb
   const round = (n: number) => Number(n.toFixed(2));
   return { total: round(per.reduce((sum, [, n]) => sum + n, 0)), byCommand: Object.fromEntries(per.map(([name, n]) => [name, round(n)])) };
 }
+
+/** Runs a benchmark's main: a failure prints its error and exits non-zero. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

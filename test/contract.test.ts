@@ -153,6 +153,21 @@ describe('The contract, generated from /openapi.json', function () {
     }
   });
 
+  it('then every SMS route but reading the settings answers 402 addon_required while the add-on is off, as its document says', async () => {
+    const off = await createTestWorkspace({ addon: false });
+    const readsSettings = (o: Operation) => o.method === 'get' && ['/v1/workspaces/{ws}/sms', '/v1/workspaces/{ws}/sms/help-text'].includes(o.path);
+    const gated = operations.filter((o) => o.keyed && o.path.startsWith('/v1/workspaces/{ws}/sms') && !readsSettings(o));
+    assert.ok(gated.length >= 15, `${gated.length} SMS routes`);
+    for (const op of gated) {
+      assert.ok(op.responses.includes('402'), `${op.method} ${op.path} does not document 402`);
+      // A required body is validated first (400); without one the add-on decides.
+      if (op.bodyRequired) continue;
+      const res = await request(op, urlOf(op, { ...idsA, ws: off.id }, idsA), off.admin);
+      assert.equal(res.status, 402, `${op.method} ${op.path}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error.code, 'addon_required');
+    }
+  });
+
   it('then a route whose body is required in the document refuses a missing body with 400, and one whose body is optional accepts it', async () => {
     const keyOf = (op: Operation) => (allowedRoles(op).includes('support') ? support : b.admin);
     for (const op of operations.filter((o) => o.keyed && ['post', 'put', 'patch'].includes(o.method))) {

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import type { Role } from '../vocabulary';
 import { authenticate, type Principal } from './auth';
 import { errorSchema, registry } from './openapi';
+import { requireSmsAddon } from '../workspaces/addon';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -22,6 +23,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   status?: number;
   response?: ZodType;
   errors?: number[];
+  /** Only while the workspace (`:ws`) has the Text Messages add-on: otherwise 402 addon_required, before the handler runs. */
+  smsAddon?: true;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -47,7 +50,7 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
   const status = spec.status ?? 200;
   const errorResponses = Object.fromEntries(
     // Every keyed route can answer 401/403 and the abuse limits' 429; a path with an id, 404 (another workspace's ids too).
-    [...new Set([400, ...(spec.roles ? [401, 403, 429] : []), ...(spec.path.includes('/:') ? [404] : []), ...(spec.errors ?? [])])]
+    [...new Set([400, ...(spec.roles ? [401, 403, 429] : []), ...(spec.path.includes('/:') ? [404] : []), ...(spec.smsAddon ? [402] : []), ...(spec.errors ?? [])])]
       .sort()
       .map((code) => [
       String(code),
@@ -79,6 +82,7 @@ export function defineRoute<P extends ZodType = ZodType, Q extends ZodType = Zod
     const params = parse('params', spec.params, req.params);
     const query = parse('query', spec.query, req.query);
     const body = parse('body', spec.body, req.body ?? {});
+    if (spec.smsAddon) await requireSmsAddon((params as { ws: string }).ws);
     const result = await handler({ params, query, body, principal, req, res });
     if (res.headersSent) return;
     if (result === undefined) res.status(status === 200 ? 204 : status).end();

@@ -22,6 +22,9 @@ export const text = (max: number) => z.string().regex(/\S/, 'must not be blank')
 
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
+/** A whole list in one answer, shaped as a page (`listOf`) with no next one. */
+export const unpaged = async <T>(rows: Promise<T[]>) => ({ data: await rows, nextCursor: null });
+
 export const paging = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),

@@ -3,7 +3,7 @@
 export type NumberKind = 'local' | 'toll_free';
 
 /** Twilio's message statuses (ours to map onto the platform's own). */
-export type ProviderMessageStatus =
+export type TwilioMessageStatus =
   | 'accepted'
   | 'scheduled'
   | 'queued'
@@ -14,8 +14,10 @@ export type ProviderMessageStatus =
   | 'failed'
   | 'received'
   | 'read'
-  | 'canceled'
-  | (string & {});
+  | 'canceled';
+
+/** What the provider may answer: Twilio's statuses, or one it adds later (mapped as unknown). */
+export type ProviderMessageStatus = TwilioMessageStatus | (string & {});
 
 export interface SendInput {
   from: string;

@@ -1,3 +1,5 @@
+import type { TwilioMessageStatus } from '../provider/port';
+
 /** The carrier's own records. Field names are ours; the REST layer renders Twilio's shapes. */
 
 /** `alphanumeric`: a registered sender ID, which sends (paced like a number) and never receives. */
@@ -5,14 +7,8 @@ export type NumberType = 'local' | 'toll_free' | 'short_code' | 'alphanumeric';
 
 export type Direction = 'outbound-api' | 'outbound-reply' | 'inbound';
 
-export type MessageStatus =
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'received';
+/** Twilio's statuses the carrier gives its messages (it schedules none, reads none, cancels none). */
+export type MessageStatus = Exclude<TwilioMessageStatus, 'accepted' | 'scheduled' | 'read' | 'canceled'>;
 
 export interface Account {
   accountSid: string;

@@ -4,11 +4,11 @@ import type { Services } from '../../services';
 import { connectNumber, disconnect, getChannelView, listSelectableNumbers, setEnabled, type ChannelDeps } from '../../numbers/channel';
 import { temporalReleaseScheduler } from '../../numbers/release';
 import { temporalSenderNotifier } from '../../messaging/notify';
-import { requireSmsAddon, setSmsAddon } from '../../workspaces/addon';
+import { setSmsAddon } from '../../workspaces/addon';
 import { listAudit } from '../../audit/store';
 import { actorOf } from '../auth';
 import { defineRoute } from '../route';
-import { listOf, numberSchema, paging, wsParams } from '../schemas';
+import { listOf, numberSchema, paging, wsParams, unpaged } from '../schemas';
 
 export const channelSchema = z
   .object({
@@ -43,11 +43,8 @@ export function channelRoutes(router: Router, services: Services): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/v1/workspaces/:ws/sms/numbers', summary: 'Numbers the Number dropdown offers', tags, roles: ['admin'], params: wsParams, response: listOf(numberSchema), errors: [402, 404] },
-    async ({ params }) => {
-      await requireSmsAddon(params.ws);
-      return { data: await listSelectableNumbers(params.ws), nextCursor: null };
-    },
+    { method: 'get', path: '/v1/workspaces/:ws/sms/numbers', summary: 'Numbers the Number dropdown offers', tags, roles: ['admin'], params: wsParams, response: listOf(numberSchema), smsAddon: true, errors: [404] },
+    ({ params }) => unpaged(listSelectableNumbers(params.ws)),
   );
 
   defineRoute(
@@ -61,12 +58,10 @@ export function channelRoutes(router: Router, services: Services): void {
       params: wsParams,
       body: z.object({ numberId: z.string().min(1).max(64), enabled: z.boolean().optional(), revision: revisionField }).strict(),
       response: channelSchema,
-      errors: [402, 404, 409],
+      errors: [404, 409],
+      smsAddon: true,
     },
-    async ({ params, body, principal }) => {
-      await requireSmsAddon(params.ws);
-      return connectNumber(deps, { workspaceId: params.ws, numberId: body.numberId, enabled: body.enabled, revision: body.revision, actor: actorOf(principal) });
-    },
+    ({ params, body, principal }) => connectNumber(deps, { workspaceId: params.ws, numberId: body.numberId, enabled: body.enabled, revision: body.revision, actor: actorOf(principal) }),
   );
 
   defineRoute(
@@ -80,21 +75,16 @@ export function channelRoutes(router: Router, services: Services): void {
       params: wsParams,
       body: z.object({ enabled: z.boolean(), revision: revisionField }).strict(),
       response: channelSchema,
-      errors: [402, 404, 409],
+      errors: [404, 409],
+      smsAddon: true,
     },
-    async ({ params, body, principal }) => {
-      await requireSmsAddon(params.ws);
-      return setEnabled(params.ws, body.enabled, actorOf(principal), body.revision, deps.senders);
-    },
+    ({ params, body, principal }) => setEnabled(params.ws, body.enabled, actorOf(principal), body.revision, deps.senders),
   );
 
   defineRoute(
     router,
-    { method: 'delete', path: '/v1/workspaces/:ws/sms', summary: 'Disconnect the number', tags, roles: ['admin'], params: wsParams, response: channelSchema, errors: [402, 404, 409] },
-    async ({ params, principal }) => {
-      await requireSmsAddon(params.ws);
-      return disconnect(deps, params.ws, actorOf(principal));
-    },
+    { method: 'delete', path: '/v1/workspaces/:ws/sms', summary: 'Disconnect the number', tags, roles: ['admin'], params: wsParams, response: channelSchema, smsAddon: true, errors: [404, 409] },
+    ({ params, principal }) => disconnect(deps, params.ws, actorOf(principal)),
   );
 
   defineRoute(

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import { helpTextOf, setHelpText } from '../../inbox/helpText';
 import { checkWebhooksNow } from '../../health/monitor';
-import { requireSmsAddon } from '../../workspaces/addon';
 import { defineRoute } from '../route';
 import { text, wsParams } from '../schemas';
 
@@ -34,12 +33,10 @@ export function inboundSettingsRoutes(router: Router, services: Services): void 
       params: wsParams,
       body: z.object({ helpText: text(320).nullable() }).strict(),
       response: helpTextSchema,
-      errors: [402, 404],
+      errors: [404],
+      smsAddon: true,
     },
-    async ({ params, body, principal }) => {
-      await requireSmsAddon(params.ws);
-      return setHelpText(params.ws, body.helpText, { keyId: principal.keyId, role: principal.role });
-    },
+    ({ params, body, principal }) => setHelpText(params.ws, body.helpText, { keyId: principal.keyId, role: principal.role }),
   );
 
   defineRoute(
@@ -52,11 +49,9 @@ export function inboundSettingsRoutes(router: Router, services: Services): void 
       roles: ['admin'],
       params: wsParams,
       response: webhookCheckSchema,
-      errors: [402, 404, 409, 503],
+      errors: [404, 409, 503],
+      smsAddon: true,
     },
-    async ({ params }) => {
-      await requireSmsAddon(params.ws);
-      return checkWebhooksNow(temporal, config, params.ws);
-    },
+    ({ params }) => checkWebhooksNow(temporal, config, params.ws),
   );
 }

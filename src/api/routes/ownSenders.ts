@@ -13,11 +13,10 @@ import {
   type ProviderAccountDeps,
 } from '../../numbers/providerAccount';
 import { listSenderIds, NO_ALPHANUMERIC, registerSenderId, SENDER_ID } from '../../numbers/senderIds';
-import { requireSmsAddon } from '../../workspaces/addon';
 import { channelSchema } from './channel';
 import { actorOf } from '../auth';
 import { defineRoute } from '../route';
-import { listOf, numberSchema, wsParams } from '../schemas';
+import { listOf, numberSchema, wsParams, unpaged } from '../schemas';
 
 /**
  * What a workspace sends from that is its own: its provider account (bring your own numbers) and
@@ -77,11 +76,8 @@ export function ownSenderRoutes(router: Router, services: Services): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/v1/workspaces/:ws/sms/provider-account', summary: "The workspace's own provider account (never its token)", tags, roles, params: wsParams, response: accountSchema, errors: [402, 404] },
-    async ({ params }) => {
-      await requireSmsAddon(params.ws);
-      return getProviderAccount(params.ws);
-    },
+    { method: 'get', path: '/v1/workspaces/:ws/sms/provider-account', summary: "The workspace's own provider account (never its token)", tags, roles, params: wsParams, response: accountSchema, smsAddon: true, errors: [404] },
+    ({ params }) => getProviderAccount(params.ws),
   );
 
   defineRoute(
@@ -95,12 +91,10 @@ export function ownSenderRoutes(router: Router, services: Services): void {
       params: wsParams,
       body: accountBody,
       response: accountSchema,
-      errors: [402, 404, 409, 422, 503],
+      errors: [404, 409, 422, 503],
+      smsAddon: true,
     },
-    async ({ params, body, principal }) => {
-      await requireSmsAddon(params.ws);
-      return saveProviderAccount(deps, { workspaceId: params.ws, accountSid: body.accountSid, authToken: body.authToken, actor: actorOf(principal) });
-    },
+    ({ params, body, principal }) => saveProviderAccount(deps, { workspaceId: params.ws, accountSid: body.accountSid, authToken: body.authToken, actor: actorOf(principal) }),
   );
 
   defineRoute(
@@ -113,21 +107,16 @@ export function ownSenderRoutes(router: Router, services: Services): void {
       roles,
       params: wsParams,
       response: z.object({ accountSid: z.string(), removedNumbers: z.array(z.string()), channelDisconnected: z.boolean(), webhooksNotRestored: z.array(z.string()) }),
-      errors: [402, 404, 409, 503],
+      errors: [404, 409, 503],
+      smsAddon: true,
     },
-    async ({ params, principal }) => {
-      await requireSmsAddon(params.ws);
-      return removeProviderAccount(deps, { workspaceId: params.ws, actor: actorOf(principal) });
-    },
+    ({ params, principal }) => removeProviderAccount(deps, { workspaceId: params.ws, actor: actorOf(principal) }),
   );
 
   defineRoute(
     router,
-    { method: 'get', path: '/v1/workspaces/:ws/sms/provider-account/numbers', summary: "The account's numbers at the provider, and whether each reaches us", tags, roles, params: wsParams, response: listOf(accountNumberSchema), errors: [402, 404, 422, 503] },
-    async ({ params }) => {
-      await requireSmsAddon(params.ws);
-      return { data: await listAccountNumbers(deps, params.ws), nextCursor: null };
-    },
+    { method: 'get', path: '/v1/workspaces/:ws/sms/provider-account/numbers', summary: "The account's numbers at the provider, and whether each reaches us", tags, roles, params: wsParams, response: listOf(accountNumberSchema), smsAddon: true, errors: [404, 422, 503] },
+    ({ params }) => unpaged(listAccountNumbers(deps, params.ws)),
   );
 
   defineRoute(
@@ -140,21 +129,16 @@ export function ownSenderRoutes(router: Router, services: Services): void {
       roles,
       params: wsParams.extend({ sid: z.string().regex(/^PN[0-9a-fA-F]{32}$/, 'PN followed by 32 hexadecimal characters') }),
       response: z.object({ channel: channelSchema, webhook: webhookOutcome }),
-      errors: [402, 404, 409, 422, 503],
+      errors: [404, 409, 422, 503],
+      smsAddon: true,
     },
-    async ({ params, principal }) => {
-      await requireSmsAddon(params.ws);
-      return connectAccountNumber(deps, { workspaceId: params.ws, sid: params.sid, actor: actorOf(principal) });
-    },
+    ({ params, principal }) => connectAccountNumber(deps, { workspaceId: params.ws, sid: params.sid, actor: actorOf(principal) }),
   );
 
   defineRoute(
     router,
-    { method: 'get', path: '/v1/workspaces/:ws/sms/sender-ids', summary: "The workspace's alphanumeric sender IDs", tags, roles, params: wsParams, response: listOf(numberSchema), errors: [402, 404] },
-    async ({ params }) => {
-      await requireSmsAddon(params.ws);
-      return { data: await listSenderIds(params.ws), nextCursor: null };
-    },
+    { method: 'get', path: '/v1/workspaces/:ws/sms/sender-ids', summary: "The workspace's alphanumeric sender IDs", tags, roles, params: wsParams, response: listOf(numberSchema), smsAddon: true, errors: [404] },
+    ({ params }) => unpaged(listSenderIds(params.ws)),
   );
 
   defineRoute(
@@ -169,11 +153,9 @@ export function ownSenderRoutes(router: Router, services: Services): void {
       body: senderIdBody,
       status: 201,
       response: numberSchema,
-      errors: [402, 404, 409, 503],
+      errors: [404, 409, 503],
+      smsAddon: true,
     },
-    async ({ params, body, principal }) => {
-      await requireSmsAddon(params.ws);
-      return registerSenderId(services.providers, { workspaceId: params.ws, senderId: body.senderId, country: body.country, actor: actorOf(principal) });
-    },
+    ({ params, body, principal }) => registerSenderId(services.providers, { workspaceId: params.ws, senderId: body.senderId, country: body.country, actor: actorOf(principal) }),
   );
 }

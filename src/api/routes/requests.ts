@@ -3,12 +3,11 @@ import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { REQUEST_STATUSES } from '../../vocabulary';
-import { requireSmsAddon } from '../../workspaces/addon';
 import { numberRequests, toRequestView } from '../../requests/service';
 import { actorOf } from '../auth';
 import { PLATFORM_WIDE, listAllRequests, listWorkspaceRequests } from '../../requests/store';
 import { defineRoute } from '../route';
-import { listOf, paging, text, wsParams } from '../schemas';
+import { listOf, paging, text, wsParams, unpaged } from '../schemas';
 
 /**
  * Countries whose carriers refuse alphanumeric sender IDs (the North American numbering plan).
@@ -100,19 +99,16 @@ export function requestRoutes(router: Router, services: Services): void {
       body: requestBody,
       status: 202,
       response: requestSchema,
-      errors: [402, 404, 409],
+      errors: [404, 409],
+      smsAddon: true,
     },
-    async ({ params, body, principal }) => {
-      await requireSmsAddon(params.ws);
-      return requests.submit(params.ws, body, principal);
-    },
+    ({ params, body, principal }) => requests.submit(params.ws, body, principal),
   );
 
   defineRoute(
     router,
-    { method: 'get', path: '/v1/workspaces/:ws/sms/number-requests', summary: "The workspace's custom-number requests, newest first", ...customer, params: wsParams, query: paging, response: listOf(requestSchema), errors: [402, 404] },
+    { method: 'get', path: '/v1/workspaces/:ws/sms/number-requests', summary: "The workspace's custom-number requests, newest first", ...customer, params: wsParams, query: paging, response: listOf(requestSchema), smsAddon: true, errors: [404] },
     async ({ params, query }) => {
-      await requireSmsAddon(params.ws);
       const { items, nextCursor } = await listWorkspaceRequests(params.ws, query);
       return { data: items.map((d) => toRequestView(d)), nextCursor };
     },
@@ -120,20 +116,14 @@ export function requestRoutes(router: Router, services: Services): void {
 
   defineRoute(
     router,
-    { method: 'get', path: '/v1/workspaces/:ws/sms/number-requests/:id', summary: 'A custom-number request and its timeline', ...customer, params: wsIdParams, response: requestSchema, errors: [402, 404] },
-    async ({ params }) => {
-      await requireSmsAddon(params.ws);
-      return requests.get(params.id, { workspaceId: params.ws });
-    },
+    { method: 'get', path: '/v1/workspaces/:ws/sms/number-requests/:id', summary: 'A custom-number request and its timeline', ...customer, params: wsIdParams, response: requestSchema, smsAddon: true, errors: [404] },
+    ({ params }) => requests.get(params.id, { workspaceId: params.ws }),
   );
 
   defineRoute(
     router,
-    { method: 'delete', path: '/v1/workspaces/:ws/sms/number-requests/:id', summary: 'Cancel a request support has not approved yet', ...customer, params: wsIdParams, response: requestSchema, errors: [402, 404, 409] },
-    async ({ params, principal }) => {
-      await requireSmsAddon(params.ws);
-      return requests.decide(params.id, 'cancel', actorOf(principal), { workspaceId: params.ws });
-    },
+    { method: 'delete', path: '/v1/workspaces/:ws/sms/number-requests/:id', summary: 'Cancel a request support has not approved yet', ...customer, params: wsIdParams, response: requestSchema, smsAddon: true, errors: [404, 409] },
+    ({ params, principal }) => requests.decide(params.id, 'cancel', actorOf(principal), { workspaceId: params.ws }),
   );
 
   defineRoute(
@@ -169,7 +159,7 @@ export function requestRoutes(router: Router, services: Services): void {
       response: listOf(candidateSchema),
       errors: [404, 503],
     },
-    async ({ params }) => ({ data: await requests.candidates(params.id), nextCursor: null }),
+    ({ params }) => unpaged(requests.candidates(params.id)),
   );
 
   defineRoute(
