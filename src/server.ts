@@ -22,6 +22,11 @@ export async function startApi(config: Config): Promise<{ server: Server; url: s
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.API_PORT, config.API_HOST, () => resolve(s));
   });
+  // The provider's webhooks and a load balancer keep connections open to reuse them. Closing an
+  // idle one first (Node's default is after 5 s) races their next request on it: "socket hang up".
+  // So the API outlasts them, as a server behind a 60 s balancer must.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.API_PORT;
   return {

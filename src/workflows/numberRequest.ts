@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { RequestActivities } from '../activities/requests';
 import { approveRequest, cancelRequest, rejectRequest, requestState } from '../temporal/requests';
 import {
@@ -66,43 +67,33 @@ export async function numberRequestWorkflow(input: NumberRequestInput): Promise<
       throw ApplicationFailure.create({ type: FAILURE_NOT_PROVISIONABLE, message: NOT_PROVISIONABLE_MESSAGE, nonRetryable: true });
     }
   };
-  const decide = (kind: Decision, apply: () => void) => {
-    if (judgeDecision(state.status, kind) === 'repeat') return state;
-    apply();
-    return state;
-  };
-  setHandler(
-    approveRequest,
-    (actor, phoneNumber) =>
-      decide('approve', () => {
-        decision = { kind: 'approve', phoneNumber };
-        state.status = 'provisioning';
-        delete state.reason;
-        note('approved', actor, phoneNumber ? `Approved with ${phoneNumber}.` : 'Approved: the first available matching number.');
-      }),
-    { validator: validate('approve') },
-  );
-  setHandler(
-    rejectRequest,
-    (actor, reason) =>
-      decide('reject', () => {
-        decision = { kind: 'reject', reason };
-        state.status = 'rejected';
-        state.reason = reason;
-        note('rejected', actor, reason);
-      }),
-    { validator: validate('reject') },
-  );
-  setHandler(
-    cancelRequest,
-    (actor) =>
-      decide('cancel', () => {
-        decision = { kind: 'cancel' };
-        state.status = 'cancelled';
-        note('cancelled', actor);
-      }),
-    { validator: validate('cancel') },
-  );
+  /** An update that decides the request: refused by its validator when too late, answered as is when repeated. */
+  const onDecision = <Args extends [actor: string, ...rest: any[]]>(update: UpdateDefinition<RequestState, Args>, kind: Decision, apply: (...args: NoInfer<Args>) => void) =>
+    setHandler(
+      update,
+      (...args: Args) => {
+        if (judgeDecision(state.status, kind) !== 'repeat') apply(...args);
+        return state;
+      },
+      { validator: validate(kind) },
+    );
+  onDecision(approveRequest, 'approve', (actor, phoneNumber?: string) => {
+    decision = { kind: 'approve', phoneNumber };
+    state.status = 'provisioning';
+    delete state.reason;
+    note('approved', actor, phoneNumber ? `Approved with ${phoneNumber}.` : 'Approved: the first available matching number.');
+  });
+  onDecision(rejectRequest, 'reject', (actor, reason) => {
+    decision = { kind: 'reject', reason };
+    state.status = 'rejected';
+    state.reason = reason;
+    note('rejected', actor, reason);
+  });
+  onDecision(cancelRequest, 'cancel', (actor) => {
+    decision = { kind: 'cancel' };
+    state.status = 'cancelled';
+    note('cancelled', actor);
+  });
   setHandler(requestState, () => state);
 
   /** Waits for support: reminders after the delay and at intervals; false when the request expired first. */
