@@ -58,9 +58,9 @@ export async function touchThread(workspaceId: string, conversationId: string, m
   return touched.matchedCount === 1;
 }
 
-/** Every thread of the contact's on the channel, closed ones included. */
-export async function contactThreadIds(workspaceId: string, channel: Channel, contactId: string): Promise<string[]> {
-  const rows = await Conversation.find({ workspaceId, channel, contactId }, { _id: 1 }).lean();
+/** The contact's threads on the channel, closed ones included; with `until`, those opened no later (a thread and the ones before it). */
+export async function contactThreadIds(workspaceId: string, channel: Channel, contactId: string, until?: Date): Promise<string[]> {
+  const rows = await Conversation.find({ workspaceId, channel, contactId, ...(until && { createdAt: { $lte: until } }) }, { _id: 1 }).lean();
   return rows.map((c) => c._id);
 }
 
