@@ -1,8 +1,7 @@
 import type { Config } from './config';
 import { webhookUrls, type WebhookUrls } from './provider/webhookUrls';
-import { PhoneNumber } from './db/models';
-import { DEFAULT_THROUGHPUT, type NumberType } from './vocabulary';
-import { newId } from './db/ids';
+import type { NumberType } from './vocabulary';
+import { insertSharedNumber, setProviderSid, sharedNumbers } from './numbers/store';
 import { ensureWorkspace, issueApiKey } from './workspaces/store';
 import type { ProviderDirectory } from './provider/directory';
 import type { SmsProvider } from './provider/port';
@@ -40,13 +39,13 @@ export async function issueDemoKeys(workspaceId: string) {
 export async function ensureSharedPool(config: Config, providers: ProviderDirectory, wanted: { local: number; toll_free: number }) {
   const provider = providers.platform.provider;
   const hooks = webhookUrls(config);
-  const existing = await PhoneNumber.find({ kind: 'shared' }).lean();
+  const existing = await sharedNumbers();
   for (const number of existing) {
     const [atProvider] = await provider.findNumbers({ phoneNumber: number.e164 });
     const live = atProvider
       ? await provider.updateNumber(atProvider.sid, hooks)
       : await provider.buyNumber({ phoneNumber: number.e164, friendlyName: POOL_NAME, ...hooks });
-    if (live.sid !== number.providerSid) await PhoneNumber.updateOne({ _id: number._id }, { $set: { providerSid: live.sid } });
+    if (live.sid !== number.providerSid) await setProviderSid(number._id, live.sid);
   }
   if (!config.SANDBOX_URL) return registerPoolNumbers(provider, config.SHARED_POOL_NUMBERS, existing.map((n) => n.e164), hooks);
   for (const type of ['local', 'toll_free'] as const) {
@@ -59,17 +58,7 @@ async function buyPoolNumbers(provider: SmsProvider, type: 'local' | 'toll_free'
   const offered = await provider.searchNumbers({ country: 'US', type, ...(type === 'local' ? { areaCode: '415' } : {}), limit: count });
   for (const candidate of offered.slice(0, count)) {
     const bought = await provider.buyNumber({ phoneNumber: candidate.phoneNumber, friendlyName: POOL_NAME, ...hooks });
-    await PhoneNumber.create({
-      _id: newId('num'),
-      e164: bought.phoneNumber,
-      kind: 'shared',
-      type,
-      country: 'US',
-      throughputPerSecond: DEFAULT_THROUGHPUT[type],
-      accountSid: bought.accountSid,
-      providerSid: bought.sid,
-      friendlyName: POOL_NAME,
-    });
+    await insertSharedNumber({ e164: bought.phoneNumber, type, country: 'US', accountSid: bought.accountSid, providerSid: bought.sid, friendlyName: POOL_NAME });
   }
 }
 
@@ -80,16 +69,6 @@ async function registerPoolNumbers(provider: SmsProvider, listed: string[], know
     if (!owned) throw new Error(`SHARED_POOL_NUMBERS lists ${e164}, which the platform's Twilio account does not own`);
     await provider.updateNumber(owned.sid, hooks);
     const type: NumberType = /^\+1(800|833|844|855|866|877|888)/.test(e164) ? 'toll_free' : 'local';
-    await PhoneNumber.create({
-      _id: newId('num'),
-      e164,
-      kind: 'shared',
-      type,
-      country: 'US',
-      throughputPerSecond: DEFAULT_THROUGHPUT[type],
-      accountSid: owned.accountSid,
-      providerSid: owned.sid,
-      friendlyName: POOL_NAME,
-    });
+    await insertSharedNumber({ e164, type, country: 'US', accountSid: owned.accountSid, providerSid: owned.sid, friendlyName: POOL_NAME });
   }
 }

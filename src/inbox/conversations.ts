@@ -6,14 +6,13 @@ import {
   conversationPage,
   findConversationRow,
   messagePage,
-  openConversationIdOf,
   reopenConversationRow,
   setConversationFields,
-  threadIdsUntil,
   type ContactRow,
   type ConversationRow,
   type MessageRow,
 } from './store';
+import { contactThreadIds, findOpenThread } from './store/threads';
 import { dropHint, writeHint } from './threads';
 import { mediaView } from '../messaging/media';
 
@@ -112,7 +111,7 @@ export async function listMessages(workspaceId: string, conversationId: string, 
   const threadIds =
     q.scope === 'conversation'
       ? [conversation._id]
-      : await threadIdsUntil(workspaceId, conversation.channel, conversation.contactId, conversation.createdAt);
+      : await contactThreadIds(workspaceId, conversation.channel as Channel, conversation.contactId, conversation.createdAt);
   const { items, nextCursor } = await messagePage(workspaceId, threadIds, q, q);
   return { data: items.map(messageView), nextCursor };
 }
@@ -137,7 +136,7 @@ export async function reopenConversation(workspaceId: string, id: string): Promi
     throw new AppError(
       'conflict',
       'Another conversation with this contact on this channel is open; continue there, or close it before reopening this one.',
-      { openConversationId: await openConversationIdOf(workspaceId, c.channel, c.contactId) },
+      { openConversationId: (await findOpenThread(workspaceId, c.channel as Channel, c.contactId))?._id ?? null },
     );
   }
   await writeHint(c.contactId, c.channel as Channel, id);

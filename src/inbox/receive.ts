@@ -1,8 +1,8 @@
-import { Message } from '../db/models';
 import { type Channel } from '../vocabulary';
 import { newId } from '../db/ids';
-import { contactIdFor, dropHint, findOrCreateContact, hintedThreadId, openThread, touchConversation } from './threads';
-import { isDuplicateKeyError, retryTransient } from '../db/errors';
+import { isDuplicateKeyError } from '../db/errors';
+import { contactIdFor, findOrCreateContact, hintedThreadId, keepInOpenThread, openThread } from './threads';
+import { findProviderMessage, insertInboundMessage, moveMessage } from './store/messages';
 
 export interface IncomingMessage {
   workspaceId: string;
@@ -34,68 +34,42 @@ export interface Received {
  * stored, the thread moved forward. A repeated delivery finds the stored message and changes nothing.
  */
 export async function receiveMessage(input: IncomingMessage, now = new Date()): Promise<Received> {
+  const { workspaceId, channel } = input;
   // A provider's message keeps an id made from its provider id: the unique _id is what dedupes a
   // repeated delivery (atomically, on FerretDB too), and finding it is a read by _id.
   const id = input.providerSid ? `msg_${input.providerSid}` : newId('msg');
   // The usual message continues an open thread: three commands (the hint, the message, the
   // thread's counters), the contact not even read.
-  const contactId = contactIdFor(input.workspaceId, input.from);
-  let conversationId = await hintedThreadId(contactId, input.channel);
+  const contactId = contactIdFor(workspaceId, input.from);
+  let conversationId = await hintedThreadId(contactId, channel);
   if (!conversationId) {
     // Before a thread is opened: a late retry of a message stored in a thread closed since must
     // not open a fresh, empty one.
     const stored = input.providerSid ? await storedMessage(id) : undefined;
     if (stored) return stored;
-    conversationId = await newThread(input, now);
+    conversationId = (await openThread(workspaceId, channel, await findOrCreateContact(workspaceId, input.from), now))._id;
   }
   try {
-    // The driver's insert: the fields come from input validated at the edge (the webhook's zod
-    // schema), and mongoose's document machinery cost more per message than the rest of the path.
-    await Message.collection.insertOne({
-      _id: id as never,
-      workspaceId: input.workspaceId,
-      conversationId,
-      channel: input.channel,
-      direction: 'inbound',
-      from: input.from,
-      to: input.to,
-      body: input.body,
-      media: input.media ?? [],
-      ...(input.segments !== undefined && { segments: input.segments }),
-      status: 'received',
-      statusHistory: [{ status: 'received', at: now }],
-      ...(input.providerSid && { providerSid: input.providerSid }),
-      idempotencyKey: input.providerSid ? `inbound:${input.providerSid}` : id,
-      ...(input.senderNumberId && { senderNumberId: input.senderNumberId }),
-      createdAt: now,
-      updatedAt: now,
-    });
+    const { from, to, body, segments, providerSid, senderNumberId } = input;
+    await insertInboundMessage(workspaceId, id, { conversationId, channel, from, to, body, media: input.media ?? [], segments, providerSid, senderNumberId }, now);
   } catch (err) {
     // The same delivery twice at once: the unique provider id let the other one store it.
     const stored = isDuplicateKeyError(err) && input.providerSid ? await storedMessage(id) : undefined;
     if (stored) return stored;
     throw err;
   }
-  // Retried here, not by repeating the whole delivery: a repeat finds the message stored and would
-  // skip this, losing one unread count.
-  const activity = { at: now, preview: previewOf(input), inbound: true };
-  for (let attempt = 1; !(await retryTransient(() => touchConversation(conversationId!, activity))); attempt++) {
-    // The hint named a thread closed since: the message moves to a new one.
-    if (attempt === 3) throw new Error(`no open thread could take message ${id}`);
-    await dropHint(contactId, input.channel, conversationId);
-    conversationId = await newThread(input, now);
-    await Message.updateOne({ _id: id }, { $set: { conversationId } });
-  }
+  conversationId = await keepInOpenThread(
+    workspaceId,
+    channel,
+    () => findOrCreateContact(workspaceId, input.from),
+    { conversationId, at: now, preview: previewOf(input), inbound: true },
+    (moved) => moveMessage(workspaceId, id, moved),
+  );
   return { messageId: id, conversationId, contactId, createdAt: now, duplicate: false };
 }
 
-async function newThread(input: IncomingMessage, now: Date): Promise<string> {
-  const contact = await findOrCreateContact(input.workspaceId, input.from);
-  return (await openThread(input.workspaceId, input.channel, contact, now))._id;
-}
-
 async function storedMessage(id: string): Promise<Received | undefined> {
-  const m = await Message.findById(id, { conversationId: 1, createdAt: 1, workspaceId: 1, from: 1 }).lean();
+  const m = await findProviderMessage(id);
   if (!m) return undefined;
   return { messageId: m._id, conversationId: m.conversationId, contactId: contactIdFor(m.workspaceId, m.from), createdAt: m.createdAt, duplicate: true };
 }

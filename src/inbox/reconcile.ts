@@ -1,21 +1,9 @@
-import mongoose, { Schema } from 'mongoose';
-import { Message, NumberHold, PhoneNumber, SmsChannel } from '../db/models';
 import type { ProviderDirectory } from '../provider/directory';
 import type { ProviderMessage } from '../provider/port';
+import { findNumber, holdOf } from '../numbers/store';
 import { receiveText } from './sms';
-
-/**
- * Per number, the time up to which the provider's inbound messages are known to be stored here.
- * `_id` is the number's id: read and written by `_id` alone.
- */
-const inboundCheckpointSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    until: { type: Date, required: true },
-  },
-  { versionKey: false, collection: 'inbound_checkpoints' },
-);
-export const InboundCheckpoint = mongoose.models.InboundCheckpoint ?? mongoose.model('InboundCheckpoint', inboundCheckpointSchema);
+import { advanceInboundCheckpoint, inboundCheckpointOf } from './store/checkpoints';
+import { findProviderMessage } from './store/messages';
 
 /**
  * Listed again before the checkpoint: a message the provider dates a little before the moment we
@@ -33,12 +21,6 @@ export interface ReconcileResult {
   ingested: number;
 }
 
-/** The numbers whose inbound texts are reconciled: the connected ones. */
-export async function numbersToReconcile(): Promise<string[]> {
-  const channels = await SmsChannel.find({ status: 'connected' }, { numberId: 1 }).lean();
-  return [...new Set(channels.flatMap((c) => (c.numberId ? [c.numberId] : [])))];
-}
-
 /**
  * A webhook that never reached us (API down, provider gave up) is not the end of a text: this
  * lists the number's inbound messages at the provider since its checkpoint and stores the ones we
@@ -52,15 +34,12 @@ export async function reconcileNumber(
   numberId: string,
   now = new Date(),
 ): Promise<ReconcileResult> {
-  const number = await PhoneNumber.findById(numberId).lean();
+  const number = await findNumber(numberId);
   if (!number) return { listed: 0, ingested: 0 };
   const handle = await deps.providers.forAccount(number.accountSid);
   if (!handle) return { listed: 0, ingested: 0 };
-  const [checkpoint, hold] = await Promise.all([
-    InboundCheckpoint.findById(numberId).lean<{ until: Date }>(),
-    number.kind === 'shared' ? NumberHold.findById(numberId, { since: 1 }).lean() : undefined,
-  ]);
-  let since = checkpoint ? checkpoint.until.getTime() - OVERLAP_MS : now.getTime() - deps.lookbackMs;
+  const [checkpoint, hold] = await Promise.all([inboundCheckpointOf(numberId), number.kind === 'shared' ? holdOf(numberId) : undefined]);
+  let since = checkpoint ? checkpoint.getTime() - OVERLAP_MS : now.getTime() - deps.lookbackMs;
   if (hold?.since) since = Math.max(since, hold.since.getTime());
   // The provider dates to the second: a text of the second the workspace took the number is dated before it.
   since = Math.floor(since / 1000) * 1000;
@@ -73,7 +52,7 @@ export async function reconcileNumber(
   // text the provider lists before it (those stored already included), so the thread keeps the provider's order.
   let previousAt = 0;
   for (const m of inbound) {
-    const stored = await Message.findById(`msg_${m.sid}`, { createdAt: 1 }).lean();
+    const stored = await findProviderMessage(`msg_${m.sid}`);
     if (stored) {
       previousAt = Math.max(previousAt, stored.createdAt.getTime());
       continue;
@@ -96,8 +75,7 @@ export async function reconcileNumber(
     );
     if (result.outcome === 'stored') ingested += 1;
   }
-  // Only forward: a run that started earlier and finished later must not move it back.
-  await InboundCheckpoint.updateOne({ _id: numberId }, { $max: { until: now } }, { upsert: true });
+  await advanceInboundCheckpoint(numberId, now);
   return { listed: inbound.length, ingested };
 }
 

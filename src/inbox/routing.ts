@@ -1,4 +1,4 @@
-import type { PhoneNumberDoc } from '../db/models';
+import type { KnownNumber } from '../numbers/lookup';
 import { holderOf } from '../numbers/pool';
 
 /**
@@ -6,7 +6,7 @@ import { holderOf } from '../numbers/pool';
  * bring-your-own number; for a shared number its holder, or during a cool-down the workspace that
  * held it last (late replies still reach it). Undefined: nobody holds it.
  */
-export async function workspaceReceiving(number: Pick<PhoneNumberDoc, '_id' | 'kind' | 'ownerWorkspaceId'>): Promise<string | undefined> {
+export async function workspaceReceiving(number: Pick<KnownNumber, '_id' | 'kind' | 'ownerWorkspaceId'>): Promise<string | undefined> {
   if (number.kind !== 'shared') return number.ownerWorkspaceId ?? undefined;
   return holderOf(number._id);
 }

@@ -1,12 +1,12 @@
-import { SmsChannel } from '../db/models';
 import { type Channel } from '../vocabulary';
 import { numberByE164 } from '../numbers/lookup';
+import { noteLastInbound } from '../numbers/store';
 import { keywordOf, type Keyword } from './keywords';
 import { helpTextOf } from './helpText';
-import { setOptOut } from './optOut';
 import { receiveMessage, type Received } from './receive';
 import { recordOutgoing } from './reply';
 import { workspaceReceiving } from './routing';
+import { setOptOut } from './store/contacts';
 
 /** An inbound text as the provider's webhook describes it (addresses without any `whatsapp:` prefix). */
 export interface InboundText {
@@ -54,7 +54,7 @@ async function applyKeyword(keyword: Keyword | null, workspaceId: string, text: 
     case 'opt_out':
     case 'opt_in':
       // The carrier has already answered the handset itself; our part is the workspace's own list.
-      await setOptOut(received.contactId, keyword === 'opt_out', received.createdAt);
+      await setOptOut(workspaceId, received.contactId, keyword === 'opt_out', received.createdAt);
       return undefined;
     case 'help': {
       const { helpText } = await helpTextOf(workspaceId);
@@ -77,11 +77,7 @@ async function applyKeyword(keyword: Keyword | null, workspaceId: string, text: 
   }
 }
 
-/**
- * Shown in the channel settings to the second: under a burst, one write a second per workspace and
- * process instead of one per message. `$max` never moves it back; the filter is `_id` alone (FerretDB
- * scans for any other).
- */
+/** Shown in the channel settings to the second: under a burst, one write a second per workspace and process instead of one per message. */
 const LAST_INBOUND_PRECISION_MS = 1000;
 const lastNoted = new Map<string, number>();
 
@@ -89,5 +85,5 @@ async function noteInbound(workspaceId: string, at: Date): Promise<void> {
   const previous = lastNoted.get(workspaceId);
   if (previous !== undefined && at.getTime() - previous < LAST_INBOUND_PRECISION_MS) return;
   lastNoted.set(workspaceId, at.getTime());
-  await SmsChannel.updateOne({ _id: workspaceId }, { $max: { lastInboundAt: at } });
+  await noteLastInbound(workspaceId, at);
 }

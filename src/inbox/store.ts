@@ -5,7 +5,7 @@ import type { Channel, MessageStatus } from '../vocabulary';
 /*
  * The inbox's reads and writes of conversations, contacts and messages. Every function takes the
  * workspace id and puts it in its filter: another workspace's thread is simply not found.
- * (The inbound path's hot writes by `_id` are in receive.ts and threads.ts.)
+ * (What the inbound path and the threads read and write is in store/.)
  */
 
 export type ConversationRow = {
@@ -72,17 +72,6 @@ export async function setConversationFields(workspaceId: string, id: string, set
 /** Reopens: throws a duplicate-key error when another thread with the contact on the channel is open. */
 export async function reopenConversationRow(workspaceId: string, id: string): Promise<void> {
   await Conversation.updateOne({ _id: id, workspaceId }, { $set: { status: 'open', openSlot: 'open' } });
-}
-
-export async function openConversationIdOf(workspaceId: string, channel: string, contactId: string): Promise<string | null> {
-  const open = await Conversation.findOne({ workspaceId, channel, contactId, openSlot: 'open' }, { _id: 1 }).lean();
-  return open?._id ?? null;
-}
-
-/** The contact's threads on the channel opened no later than `until` (a thread and the ones before it). */
-export async function threadIdsUntil(workspaceId: string, channel: string, contactId: string, until: Date): Promise<string[]> {
-  const rows = await Conversation.find({ workspaceId, channel, contactId, createdAt: { $lte: until } }, { _id: 1 }).lean();
-  return rows.map((c) => c._id);
 }
 
 /** The threads' messages oldest first, paged on (createdAt, id). */

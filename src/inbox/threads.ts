@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Contact, Conversation, ThreadHint, type Channel } from '../db/models';
+import type { Channel } from '../vocabulary';
 import { newId } from '../db/ids';
-import { isDuplicateKeyError } from '../db/errors';
+import { isDuplicateKeyError, retryTransient } from '../db/errors';
 import { remembered } from '../db/remembered';
+import { findContact, insertContact } from './store/contacts';
+import { deleteHint, findOpenThread, hintedConversationId, insertOpenThread, replaceHint, touchThread } from './store/threads';
 
 /**
  * A contact's id follows from its workspace and address (every contact is stored under it), so that
@@ -18,14 +20,14 @@ export const contactIdFor = (workspaceId: string, address: string) =>
  */
 export async function findOrCreateContact(workspaceId: string, address: string) {
   const _id = contactIdFor(workspaceId, address);
-  const existing = await Contact.findById(_id).lean();
+  const existing = await findContact(workspaceId, _id);
   if (existing) return { ...existing, created: false };
   try {
-    return { ...(await Contact.create({ _id, workspaceId, address, optedOut: false })).toObject(), created: true };
+    return { ...(await insertContact(workspaceId, { _id, address })), created: true };
   } catch (err) {
     // Two first messages at once: one insert wins.
     if (!isDuplicateKeyError(err)) throw err;
-    return { ...(await Contact.findById(_id).lean())!, created: false };
+    return { ...(await findContact(workspaceId, _id))!, created: false };
   }
 }
 
@@ -36,10 +38,10 @@ type ThreadContact = { _id: string; address: string };
  * by _id, and remembered by this process for a minute. Closing a thread drops its hint and
  * reopening writes it, but a hint can be stale (closed through another process, a close and a
  * first message at once, a crash between two writes): whoever uses it checks that the thread is
- * open, or writes to it on that condition (`touchConversation`) and, finding it closed, forgets
+ * open, or writes to it on that condition (`keepInOpenThread`) and, finding it closed, forgets
  * the hint (`dropHint`).
  */
-const hints = remembered(async (id) => (await ThreadHint.findById(id, { conversationId: 1 }).lean())?.conversationId, { forMs: 60_000 });
+const hints = remembered(hintedConversationId, { forMs: 60_000 });
 
 export const hintedThreadId = (contactId: string, channel: Channel) => hints(hintId(contactId, channel));
 
@@ -49,29 +51,15 @@ export const hintedThreadId = (contactId: string, channel: Channel) => hints(hin
  * FerretDB, off the usual path). The hint is written for the next message.
  */
 export async function openThread(workspaceId: string, channel: Channel, contact: ThreadContact, now = new Date(), first?: FirstMessage) {
-  const filter = { workspaceId, channel, contactId: contact._id, openSlot: 'open' };
   for (let attempt = 1; ; attempt++) {
     try {
-      const conversation = (
-        await Conversation.create({
-          _id: (attempt === 1 && first?.conversationId) || newId('conv'),
-          workspaceId,
-          channel,
-          contactId: contact._id,
-          contactAddress: contact.address,
-          status: 'open',
-          openSlot: 'open',
-          unreadCount: 0,
-          lastMessageAt: now,
-          ...(first && { lastMessagePreview: first.preview.slice(0, PREVIEW_LENGTH) }),
-          createdAt: now,
-        })
-      ).toObject();
+      const _id = (attempt === 1 && first?.conversationId) || newId('conv');
+      const conversation = await insertOpenThread(workspaceId, { _id, channel, contact, at: now, preview: first?.preview });
       await writeHint(contact._id, channel, conversation._id);
       return conversation;
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const open = await Conversation.findOne(filter).lean();
+      const open = await findOpenThread(workspaceId, channel, contact._id);
       if (open) {
         await writeHint(contact._id, channel, open._id);
         return open;
@@ -88,44 +76,57 @@ interface FirstMessage {
   preview: string;
 }
 
-const PREVIEW_LENGTH = 140;
-
 const hintId = (contactId: string, channel: Channel) => `${contactId}:${channel}`;
 
 export async function writeHint(contactId: string, channel: Channel, conversationId: string) {
   const _id = hintId(contactId, channel);
-  await ThreadHint.replaceOne({ _id }, { _id, conversationId }, { upsert: true });
+  await replaceHint(_id, conversationId);
   hints.forget(_id);
 }
 
 /** A thread closed: its contact's next message must not continue it. */
 export async function dropHint(contactId: string, channel: Channel, conversationId: string) {
   const _id = hintId(contactId, channel);
-  await ThreadHint.deleteOne({ _id, conversationId });
+  await deleteHint(_id, conversationId);
   hints.forget(_id);
 }
 
+/** A message stored in a thread, as the thread's list shows it. */
+interface Activity {
+  at: Date;
+  preview: string;
+  inbound: boolean;
+}
+
 /**
- * Moves the thread's activity forward for a new message; inbound messages count as unread. False
- * when the thread is closed (nothing is changed): the message belongs in a new one.
+ * The one step after a message is stored under `conversationId`: the thread moved forward (one
+ * conditional update; retried here on a transient error, since repeating the whole delivery would
+ * find the message stored and skip it). When the thread turns out closed (the hint that named it
+ * was stale), the hint is dropped, the contact's open thread found or opened, the message moved
+ * there, and that thread moved forward. Returns the thread the message is in.
  */
-export async function touchConversation(conversationId: string, message: { at: Date; preview: string; inbound: boolean }): Promise<boolean> {
-  const touched = await Conversation.updateOne(
-    { _id: conversationId, status: 'open' },
-    {
-      $max: { lastMessageAt: message.at },
-      $set: { lastMessagePreview: message.preview.slice(0, PREVIEW_LENGTH) },
-      ...(message.inbound ? { $inc: { unreadCount: 1 } } : {}),
-    },
-  );
-  return touched.matchedCount === 1;
+export async function keepInOpenThread(
+  workspaceId: string,
+  channel: Channel,
+  contact: () => Promise<ThreadContact>,
+  message: Activity & { conversationId: string },
+  move: (conversationId: string) => Promise<unknown>,
+): Promise<string> {
+  let conversationId = message.conversationId;
+  for (let attempt = 1; !(await retryTransient(() => touchThread(workspaceId, conversationId, message))); attempt++) {
+    if (attempt === 3) throw new Error(`no open thread could take the message (last tried ${conversationId})`);
+    const known = await contact();
+    await dropHint(known._id, channel, conversationId);
+    conversationId = (await openThread(workspaceId, channel, known, message.at))._id;
+    await move(conversationId);
+  }
+  return conversationId;
 }
 
 /**
  * Puts an outbound message stored under `conversationId` (its contact's hinted thread, or a new id
- * when the contact has none) in a thread: the hinted one moved forward (one conditional update),
- * or a thread opened under that id. A hint found stale (the thread closed meanwhile) is dropped and
- * the message moved to a new thread. Returns the thread it is in.
+ * when the contact has none) in a thread: the hinted one moved forward, or a thread opened under
+ * that id. Returns the thread it is in.
  */
 export async function placeOutbound(
   workspaceId: string,
@@ -134,12 +135,12 @@ export async function placeOutbound(
   message: { conversationId: string; hinted: boolean; at: Date; preview: string },
   move: (conversationId: string) => Promise<unknown>,
 ): Promise<string> {
-  if (message.hinted && (await touchConversation(message.conversationId, { at: message.at, preview: message.preview, inbound: false }))) return message.conversationId;
-  if (message.hinted) await dropHint(contact._id, channel, message.conversationId);
-  const opened = await openThread(workspaceId, channel, contact, message.at, { conversationId: message.hinted ? newId('conv') : message.conversationId, preview: message.preview });
+  const activity = { at: message.at, preview: message.preview, inbound: false };
+  const theContact = async () => contact;
+  if (message.hinted) return keepInOpenThread(workspaceId, channel, theContact, { ...activity, conversationId: message.conversationId }, move);
+  const opened = await openThread(workspaceId, channel, contact, message.at, { conversationId: message.conversationId, preview: message.preview });
   if (opened._id === message.conversationId) return opened._id;
   // Another message opened the contact's thread first: this one joins it.
   await move(opened._id);
-  await touchConversation(opened._id, { at: message.at, preview: message.preview, inbound: false });
-  return opened._id;
+  return keepInOpenThread(workspaceId, channel, theContact, { ...activity, conversationId: opened._id }, move);
 }

@@ -1,5 +1,5 @@
 import { Contact, Message } from '../db/models';
-import { setOptOut } from '../inbox/optOut';
+import { setOptOut } from '../inbox/store/contacts';
 import { contactIdFor } from '../inbox/threads';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
@@ -290,5 +290,5 @@ async function handedOver(messageId: string, from: string, sid: string, provider
 /** 21610: the provider blocks this recipient; our own list (per workspace, across numbers) learns it too. */
 async function recordOptOut(workspaceId: string, address: string): Promise<void> {
   const contact = await Contact.findById(contactIdFor(workspaceId, address), { _id: 1 }).lean();
-  if (contact) await setOptOut(contact._id, true, new Date());
+  if (contact) await setOptOut(workspaceId, contact._id, true, new Date());
 }

@@ -1,10 +1,9 @@
 import { AppError, notFound } from '../errors';
-import { NumberHold, PhoneNumber, SmsChannel, type PhoneNumberDoc } from '../db/models';
 import { findWorkspace } from '../workspaces/store';
 import { recordAudit, type Actor } from '../audit/store';
 import { acquireNumber, dropHold, reserveNumber } from './pool';
 import type { ReleaseScheduler } from './release';
-import { isDuplicateKeyError } from '../db/errors';
+import { allHolds, findChannelDoc, numberUsableBy, ownNumbers, sharedNumbers, writeChannelAtRevision, type PhoneNumberDoc } from './store';
 import type { SenderNotifier } from '../messaging/notify';
 
 export interface NumberView {
@@ -41,7 +40,7 @@ const NOT_CONFIGURED: ChannelDoc = { status: 'not_configured', enabled: true, re
  * settings that have moved on since is refused instead of silently overwriting someone else's.
  */
 export async function loadChannel(workspaceId: string, revision?: number): Promise<ChannelDoc> {
-  const channel = ((await SmsChannel.findById(workspaceId).lean()) as ChannelDoc | null) ?? NOT_CONFIGURED;
+  const channel = ((await findChannelDoc(workspaceId)) as ChannelDoc | null) ?? NOT_CONFIGURED;
   if (revision !== undefined && revision !== channel.revision) throw changedMeanwhile();
   return channel;
 }
@@ -52,12 +51,12 @@ const changedMeanwhile = () => new AppError('conflict', 'The SMS settings were c
 export async function getChannelView(workspaceId: string) {
   const [workspace, channel] = await Promise.all([findWorkspace(workspaceId), loadChannel(workspaceId)]);
   if (!workspace) throw notFound('Workspace');
-  const number = channel.numberId ? await PhoneNumber.findById(channel.numberId).lean() : null;
+  const number = channel.numberId ? await numberUsableBy(workspaceId, channel.numberId) : null;
   return {
     workspaceId,
     status: channel.status,
     enabled: channel.enabled,
-    number: number ? toNumberView(number as PhoneNumberDoc) : null,
+    number: number ? toNumberView(number) : null,
     addon: { active: workspace.addons?.sms?.active === true },
     webhook: {
       status: channel.webhook?.status ?? 'unknown',
@@ -71,18 +70,14 @@ export async function getChannelView(workspaceId: string) {
 
 /** The Number dropdown: free shared numbers, shared numbers this workspace holds or has reserved, and its own. */
 export async function listSelectableNumbers(workspaceId: string, now = new Date()): Promise<NumberView[]> {
-  const [shared, own, holds] = await Promise.all([
-    PhoneNumber.find({ kind: 'shared' }).sort({ e164: 1 }).lean(),
-    PhoneNumber.find({ ownerWorkspaceId: workspaceId }).sort({ e164: 1 }).lean(),
-    NumberHold.find({}).lean(),
-  ]);
+  const [shared, own, holds] = await Promise.all([sharedNumbers(), ownNumbers(workspaceId), allHolds()]);
   const holdBy = new Map(holds.map((h) => [h._id, h]));
   const selectable = shared.filter((n) => {
     const hold = holdBy.get(n._id);
     if (!hold || hold.workspaceId === workspaceId) return true;
     return hold.state === 'reserved' && hold.reservedUntil !== undefined && hold.reservedUntil !== null && hold.reservedUntil <= now;
   });
-  return [...own, ...selectable].map((n) => toNumberView(n as PhoneNumberDoc));
+  return [...own, ...selectable].map(toNumberView);
 }
 
 export interface ChannelDeps {
@@ -102,8 +97,8 @@ export async function connectNumber(
   input: { workspaceId: string; numberId: string; enabled?: boolean; revision?: number; actor: Actor },
 ) {
   const { workspaceId, numberId, actor } = input;
-  const number = await PhoneNumber.findById(numberId).lean();
-  if (!number || (number.kind !== 'shared' && number.ownerWorkspaceId !== workspaceId)) throw notFound('Number');
+  const number = await numberUsableBy(workspaceId, numberId);
+  if (!number) throw notFound('Number');
   const before = await loadChannel(workspaceId, input.revision);
   const enabled = input.enabled ?? before.enabled;
   if (before.status === 'connected' && before.numberId === numberId) {
@@ -120,7 +115,7 @@ export async function connectNumber(
     await deps.releases.cancel(numberId);
   }
 
-  const updated = await writeChannel(workspaceId, before.revision, {
+  const updated = await writeChannelAtRevision(workspaceId, before.revision, {
     status: 'connected',
     enabled,
     numberId,
@@ -151,7 +146,7 @@ export async function setEnabled(workspaceId: string, enabled: boolean, actor: A
     throw new AppError('channel_not_connected', 'Connect a number first (Configure → Number → Save), then turn sending on or off.');
   }
   if (before.enabled !== enabled) {
-    if (!(await writeChannel(workspaceId, before.revision, { enabled }))) throw changedMeanwhile();
+    if (!(await writeChannelAtRevision(workspaceId, before.revision, { enabled }))) throw changedMeanwhile();
     if (before.numberId) await senders?.channelChanged(before.numberId, { workspaceId, revision: before.revision + 1, state: enabled ? 'sending' : 'paused' });
     await recordAudit({ workspaceId, actor, action: enabled ? 'sms.enabled' : 'sms.disabled', before: snapshot(before), after: { ...snapshot(before), enabled } });
   }
@@ -164,7 +159,7 @@ export async function disconnect(deps: ChannelDeps, workspaceId: string, actor: 
   if (before.status !== 'connected' || !before.numberId) {
     throw new AppError('channel_not_connected', 'No number is connected, so there is nothing to disconnect.');
   }
-  if (!(await writeChannel(workspaceId, before.revision, { status: 'disconnected', numberId: undefined, e164: undefined }))) throw changedMeanwhile();
+  if (!(await writeChannelAtRevision(workspaceId, before.revision, { status: 'disconnected', numberId: undefined, e164: undefined }))) throw changedMeanwhile();
   await deps.senders?.channelChanged(before.numberId, { workspaceId, revision: before.revision + 1, state: 'gone' });
   await leaveNumber(deps, workspaceId, before.numberId, new Date());
   await recordAudit({ workspaceId, actor, action: 'sms.disconnected', before: snapshot(before), after: { status: 'disconnected', enabled: before.enabled, numberId: null } });
@@ -172,38 +167,10 @@ export async function disconnect(deps: ChannelDeps, workspaceId: string, actor: 
 }
 
 async function leaveNumber(deps: ChannelDeps, workspaceId: string, numberId: string, now: Date) {
-  const number = await PhoneNumber.findById(numberId, { kind: 1 }).lean();
+  const number = await numberUsableBy(workspaceId, numberId);
   if (number?.kind !== 'shared') return; // the workspace's own numbers stay in its dropdown
   await reserveNumber(numberId, workspaceId, new Date(now.getTime() + deps.cooldownSeconds * 1000));
   await deps.releases.schedule({ numberId, workspaceId, cooldownSeconds: deps.cooldownSeconds });
-}
-
-/** A change applies only over the revision it was computed from (single-document compare-and-set). */
-async function writeChannel(
-  workspaceId: string,
-  revision: number,
-  set: { status?: string; enabled?: boolean; numberId?: string; e164?: string },
-): Promise<boolean> {
-  const $set: Record<string, unknown> = { updatedAt: new Date(), revision: revision + 1 };
-  const $unset: Record<string, 1> = {};
-  for (const [key, value] of Object.entries(set)) {
-    if (value === undefined) $unset[key] = 1;
-    else $set[key] = value;
-  }
-  const update = Object.keys($unset).length ? { $set, $unset } : { $set };
-  if (revision === 0) {
-    // First configuration: the unique _id makes concurrent first writes collide instead of both winning.
-    const exists = await SmsChannel.exists({ _id: workspaceId });
-    if (!exists) {
-      try {
-        await SmsChannel.create({ _id: workspaceId, status: 'not_configured', enabled: true, revision: 0, updatedAt: new Date() });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-      }
-    }
-  }
-  const result = await SmsChannel.updateOne({ _id: workspaceId, revision }, update);
-  return result.modifiedCount === 1;
 }
 
 const snapshot = (c: ChannelDoc) => ({ status: c.status, enabled: c.enabled, numberId: c.numberId ?? null });

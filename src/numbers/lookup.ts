@@ -1,5 +1,5 @@
-import { PhoneNumber, type PhoneNumberDoc } from '../db/models';
 import { remembered } from '../db/remembered';
+import { findNumberByE164, type PhoneNumberDoc } from './store';
 
 export type KnownNumber = Pick<PhoneNumberDoc, '_id' | 'kind' | 'accountSid' | 'ownerWorkspaceId'>;
 
@@ -10,6 +10,4 @@ export type KnownNumber = Pick<PhoneNumberDoc, '_id' | 'kind' | 'accountSid' | '
  * is bought, linked or released, and an old answer then routes a message to the workspace that just
  * had the number, which its cool-down does anyway.
  */
-export const numberByE164 = remembered<KnownNumber>((e164) => PhoneNumber.findOne({ e164 }, { kind: 1, accountSid: 1, ownerWorkspaceId: 1 }).lean(), {
-  forMs: 10_000,
-});
+export const numberByE164 = remembered<KnownNumber>(findNumberByE164, { forMs: 10_000 });

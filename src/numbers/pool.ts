@@ -1,6 +1,6 @@
-import { NumberHold } from '../db/models';
 import { isDuplicateKeyError } from '../db/errors';
 import { remembered } from '../db/remembered';
+import { deleteHold, holdOf, insertHold, reserveHold, takeReservation } from './store';
 
 export type HoldResult = 'acquired' | 'already_held' | 'unavailable';
 
@@ -11,40 +11,31 @@ export type HoldResult = 'acquired' | 'already_held' | 'unavailable';
  */
 export async function acquireNumber(numberId: string, workspaceId: string, now: Date): Promise<HoldResult> {
   try {
-    await NumberHold.create({ _id: numberId, workspaceId, state: 'held', since: now });
+    await insertHold(numberId, workspaceId, now);
     return 'acquired';
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
-  const existing = await NumberHold.findById(numberId).lean();
+  const existing = await holdOf(numberId);
   if (existing?.workspaceId === workspaceId && existing.state === 'held') return 'already_held';
-  const reclaimed = await NumberHold.updateOne(
-    {
-      _id: numberId,
-      state: 'reserved',
-      $or: [{ workspaceId }, { reservedUntil: { $lte: now } }],
-    },
-    { $set: { workspaceId, state: 'held', since: now }, $unset: { reservedUntil: 1 } },
-  );
-  return reclaimed.modifiedCount === 1 ? 'acquired' : 'unavailable';
+  return (await takeReservation(numberId, workspaceId, now)) ? 'acquired' : 'unavailable';
 }
 
 /** Turns a held number into a reservation for its cool-down. */
 export async function reserveNumber(numberId: string, workspaceId: string, until: Date): Promise<void> {
-  await NumberHold.updateOne({ _id: numberId, workspaceId, state: 'held' }, { $set: { state: 'reserved', reservedUntil: until } });
+  await reserveHold(numberId, workspaceId, until);
   heldBy.forget(numberId);
 }
 
 /** Gives a number back when the connect that took it could not complete. */
 export async function dropHold(numberId: string, workspaceId: string): Promise<void> {
-  await NumberHold.deleteOne({ _id: numberId, workspaceId, state: 'held' });
+  await deleteHold(numberId, workspaceId, 'held');
   heldBy.forget(numberId);
 }
 
 /** Ends a reservation (the cool-down is over). A number held again is left alone. */
 export async function releaseReservation(numberId: string, workspaceId: string): Promise<boolean> {
-  const result = await NumberHold.deleteOne({ _id: numberId, workspaceId, state: 'reserved' });
-  return result.deletedCount === 1;
+  return deleteHold(numberId, workspaceId, 'reserved');
 }
 
 /**
@@ -55,7 +46,7 @@ export async function releaseReservation(numberId: string, workspaceId: string):
  * here is forgotten in this process. (A cool-down shorter than 2 s, a test setting, could let
  * another process's remembered holder outlive it.)
  */
-const heldBy = remembered((numberId) => NumberHold.findById(numberId, { workspaceId: 1, state: 1 }).lean(), {
+const heldBy = remembered(holdOf, {
   forMs: 2_000,
   keepIf: (hold) => hold.state === 'held',
 });

@@ -1,13 +1,12 @@
-import { DEFAULT_THROUGHPUT } from '../vocabulary';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { AppError, notFound } from '../errors';
-import { PhoneNumber, ProviderAccount } from '../db/models';
 import { isDuplicateKeyError } from '../db/errors';
-import { newId } from '../db/ids';
 import { recordAudit, type Actor } from '../audit/store';
 import { ProviderError, type ProviderNumber, type SmsProvider } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
+import { accountOfWorkspace, deleteAccount, findAccount, insertAccount, replaceToken, type ProviderAccountDoc } from '../provider/store';
 import { connectNumber, disconnect, loadChannel, type ChannelDeps } from './channel';
+import { deleteAccountNumbers, findNumberByE164, insertOwnNumber, ownNumbers } from './store';
 
 /**
  * Bring your own provider account: a workspace adds its own Twilio account (checked with a real
@@ -28,9 +27,7 @@ export interface ProviderAccountView {
   updatedAt: string;
 }
 
-type AccountDoc = { _id: string; workspaceId: string; createdAt: Date; updatedAt?: Date | null };
-
-const toView = (a: AccountDoc): ProviderAccountView => ({
+const toView = (a: ProviderAccountDoc): ProviderAccountView => ({
   accountSid: a._id,
   createdAt: a.createdAt.toISOString(),
   updatedAt: (a.updatedAt ?? a.createdAt).toISOString(),
@@ -45,10 +42,10 @@ function providerFailure(err: unknown): never {
   throw err;
 }
 
-async function accountOf(workspaceId: string): Promise<AccountDoc> {
-  const account = await ProviderAccount.findOne({ workspaceId }).lean();
+async function accountOf(workspaceId: string): Promise<ProviderAccountDoc> {
+  const account = await accountOfWorkspace(workspaceId);
   if (!account) throw notFound('The provider account');
-  return account as AccountDoc;
+  return account;
 }
 
 async function providerOf(deps: ProviderAccountDeps, accountSid: string): Promise<SmsProvider> {
@@ -71,7 +68,7 @@ export async function saveProviderAccount(deps: ProviderAccountDeps, input: { wo
   if (accountSid === deps.providers.platform.provider.accountSid) {
     throw new AppError('conflict', 'This is the platform\'s own provider account; add your own account instead.');
   }
-  const [mine, existing] = await Promise.all([ProviderAccount.findOne({ workspaceId }).lean(), ProviderAccount.findById(accountSid).lean()]);
+  const [mine, existing] = await Promise.all([accountOfWorkspace(workspaceId), findAccount(accountSid)]);
   if (mine && mine._id !== accountSid) {
     throw new AppError('conflict', `This workspace already has the provider account ${mine._id}. Remove it before adding another.`);
   }
@@ -82,10 +79,10 @@ export async function saveProviderAccount(deps: ProviderAccountDeps, input: { wo
   const now = new Date();
   const sealedToken = deps.providers.tokens.seal(accountSid, authToken);
   if (existing) {
-    await ProviderAccount.updateOne({ _id: accountSid, workspaceId }, { $set: { sealedToken, updatedAt: now } });
+    await replaceToken(workspaceId, accountSid, sealedToken, now);
   } else {
     try {
-      await ProviderAccount.create({ _id: accountSid, workspaceId, sealedToken, createdAt: now, updatedAt: now });
+      await insertAccount(workspaceId, accountSid, sealedToken, now);
     } catch (err) {
       if (isDuplicateKeyError(err)) throw new AppError('conflict', 'This provider account was added at the same time by someone else. Reload and try again.');
       throw err;
@@ -118,7 +115,7 @@ export async function listAccountNumbers(deps: ProviderAccountDeps, workspaceId:
   const provider = await providerOf(deps, account._id);
   const [numbers, imported] = await Promise.all([
     provider.listNumbers().catch(providerFailure),
-    PhoneNumber.find({ ownerWorkspaceId: workspaceId, accountSid: account._id }, { e164: 1 }).lean(),
+    ownNumbers(workspaceId, { accountSid: account._id }),
   ]);
   const idOf = new Map(imported.map((n) => [n.e164, n._id]));
   return numbers
@@ -164,7 +161,7 @@ export async function connectAccountNumber(deps: ProviderAccountDeps, input: { w
   if (!atProvider || !/^\+\d+$/.test(atProvider.phoneNumber)) throw notFound('The number');
 
   // a number this platform knows under another owner is refused before anything changes at the provider
-  const known = await PhoneNumber.findOne({ e164: atProvider.phoneNumber }).lean();
+  const known = await findNumberByE164(atProvider.phoneNumber);
   if (known && (known.ownerWorkspaceId !== workspaceId || known.accountSid !== account._id)) {
     throw new AppError('conflict', `${atProvider.phoneNumber} is already in use on this platform.`);
   }
@@ -191,20 +188,16 @@ async function pointAtUs(deps: ProviderAccountDeps, provider: SmsProvider, n: Pr
 async function importNumber(workspaceId: string, accountSid: string, n: ProviderNumber) {
   const type = TOLL_FREE_NANP.test(n.phoneNumber) ? 'toll_free' : 'local';
   try {
-    const created = await PhoneNumber.create({
-      _id: newId('num'),
+    return await insertOwnNumber(workspaceId, {
       e164: n.phoneNumber,
       kind: 'byo',
       type,
       country: countryOf(n.phoneNumber),
-      throughputPerSecond: DEFAULT_THROUGHPUT[type],
       accountSid,
       providerSid: n.sid,
-      ownerWorkspaceId: workspaceId,
       friendlyName: n.friendlyName,
       ...(n.smsUrl && { previousSmsUrl: n.smsUrl }),
     });
-    return created.toObject();
   } catch (err) {
     if (isDuplicateKeyError(err)) throw new AppError('conflict', `${n.phoneNumber} was connected at the same time by someone else. Reload and try again.`);
     throw err;
@@ -220,7 +213,7 @@ async function importNumber(workspaceId: string, accountSid: string, n: Provider
 export async function removeProviderAccount(deps: ProviderAccountDeps, input: { workspaceId: string; actor: Actor }) {
   const { workspaceId, actor } = input;
   const account = await accountOf(workspaceId);
-  const numbers = await PhoneNumber.find({ ownerWorkspaceId: workspaceId, accountSid: account._id }).lean();
+  const numbers = await ownNumbers(workspaceId, { accountSid: account._id });
   const channel = await loadChannel(workspaceId);
   const disconnected = channel.status === 'connected' && numbers.some((n) => n._id === channel.numberId);
   if (disconnected) await disconnect(deps.channel, workspaceId, actor);
@@ -236,8 +229,8 @@ export async function removeProviderAccount(deps: ProviderAccountDeps, input: { 
       notRestored.push(n.e164);
     }
   }
-  await PhoneNumber.deleteMany({ ownerWorkspaceId: workspaceId, accountSid: account._id });
-  await ProviderAccount.deleteOne({ _id: account._id, workspaceId });
+  await deleteAccountNumbers(workspaceId, account._id);
+  await deleteAccount(workspaceId, account._id);
   await recordAudit({
     workspaceId,
     actor,

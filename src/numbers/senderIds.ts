@@ -1,12 +1,11 @@
-import { DEFAULT_THROUGHPUT } from '../vocabulary';
 import { AppError } from '../errors';
-import { PhoneNumber, ProviderAccount } from '../db/models';
 import { isDuplicateKeyError } from '../db/errors';
-import { newId } from '../db/ids';
 import { recordAudit, type Actor } from '../audit/store';
 import { ProviderError } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
+import { accountOfWorkspace } from '../provider/store';
 import { toNumberView, type NumberView } from './channel';
+import { findNumberByE164, insertOwnNumber, ownNumbers } from './store';
 
 /**
  * Alphanumeric sender IDs ("BAKARI" instead of a number): registered with the provider, then a
@@ -30,12 +29,12 @@ export const NO_ALPHANUMERIC = new Set(['US', 'CA', 'PR']);
  */
 export async function registerSenderId(providers: ProviderDirectory, input: { workspaceId: string; senderId: string; country: string; actor: Actor }): Promise<NumberView> {
   const { workspaceId, senderId, country, actor } = input;
-  const known = await PhoneNumber.findOne({ e164: senderId }).lean();
+  const known = await findNumberByE164(senderId);
   if (known) {
     if (known.ownerWorkspaceId === workspaceId && known.type === 'alphanumeric') return toNumberView(known);
     throw new AppError('conflict', `The sender ID ${senderId} is already used by another workspace on this platform; choose another.`);
   }
-  const own = await ProviderAccount.findOne({ workspaceId }, { _id: 1 }).lean();
+  const own = await accountOfWorkspace(workspaceId);
   const handle = own ? await providers.forAccount(own._id) : providers.platform;
   if (!handle) throw new AppError('unavailable', 'The workspace\'s provider account could not be used just now. Try again.');
   const registration = await handle.provider.registerSenderId(senderId).catch((err: unknown) => {
@@ -46,19 +45,16 @@ export async function registerSenderId(providers: ProviderDirectory, input: { wo
     throw err;
   });
   try {
-    const created = await PhoneNumber.create({
-      _id: newId('num'),
+    const created = await insertOwnNumber(workspaceId, {
       e164: senderId,
       kind: own ? 'byo' : 'custom',
       type: 'alphanumeric',
       country,
-      throughputPerSecond: DEFAULT_THROUGHPUT.alphanumeric,
       accountSid: handle.provider.accountSid,
       providerSid: registration.sid,
-      ownerWorkspaceId: workspaceId,
     });
     await recordAudit({ workspaceId, actor, action: 'sms.sender_id.registered', before: null, after: { numberId: created._id, senderId, country } });
-    return toNumberView(created.toObject());
+    return toNumberView(created);
   } catch (err) {
     if (isDuplicateKeyError(err)) throw new AppError('conflict', `The sender ID ${senderId} was registered at the same time by someone else; reload and try again.`);
     throw err;
@@ -66,6 +62,5 @@ export async function registerSenderId(providers: ProviderDirectory, input: { wo
 }
 
 export async function listSenderIds(workspaceId: string): Promise<NumberView[]> {
-  const numbers = await PhoneNumber.find({ ownerWorkspaceId: workspaceId, type: 'alphanumeric' }).sort({ e164: 1 }).lean();
-  return numbers.map((n) => toNumberView(n));
+  return (await ownNumbers(workspaceId, { type: 'alphanumeric' })).map(toNumberView);
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
-import { ProviderAccount } from '../db/models';
 import { tokenCipherOf, type TokenCipher } from '../secrets/tokenCipher';
 import { createProvider } from './index';
+import { findAccount } from './store';
 import type { SmsProvider } from './port';
 
 export interface ProviderHandle {
@@ -34,7 +34,7 @@ export function createProviderDirectory(config: Config): ProviderDirectory {
     connect,
     async forAccount(accountSid) {
       if (accountSid === platform.provider.accountSid) return platform;
-      const account = await ProviderAccount.findById(accountSid).lean();
+      const account = await findAccount(accountSid);
       if (!account) return undefined;
       const cached = cache.get(accountSid);
       // A token replaced by its workspace (or resealed under a new key) replaces the cached client.

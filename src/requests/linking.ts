@@ -1,10 +1,8 @@
-import { PhoneNumber } from '../db/models';
 import { workspaceExists } from '../workspaces/store';
 import { connectNumber, loadChannel, type ChannelDeps } from '../numbers/channel';
+import { findNumberByE164, forgetRequestNumber, insertOwnNumber } from '../numbers/store';
 import type { RequestSpec } from './state';
-import { DEFAULT_THROUGHPUT } from '../vocabulary';
 import { isDuplicateKeyError } from '../db/errors';
-
 
 /** A condition that retrying cannot change: the workflow releases the number. */
 export class LinkRefused extends Error {
@@ -36,21 +34,19 @@ export async function linkNumber(channel: ChannelDeps, input: LinkInput, account
   if (input.spec.type === 'alphanumeric') throw new LinkRefused('an alphanumeric sender ID is not a phone number');
   const numberId = requestNumberId(requestId);
   try {
-    await PhoneNumber.create({
+    await insertOwnNumber(workspaceId, {
       _id: numberId,
       e164,
       kind: 'custom',
       type: input.spec.type,
       country: input.spec.country,
-      throughputPerSecond: DEFAULT_THROUGHPUT[input.spec.type],
       accountSid,
       providerSid: input.providerSid,
-      ownerWorkspaceId: workspaceId,
       friendlyName: requestId,
     });
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
-    const existing = await PhoneNumber.findOne({ e164 }).lean();
+    const existing = await findNumberByE164(e164);
     if (existing?._id !== numberId) throw new LinkRefused(`${e164} is already recorded as another number (${existing?._id ?? 'unknown'})`);
   }
 
@@ -64,5 +60,5 @@ export async function linkNumber(channel: ChannelDeps, input: LinkInput, account
 
 /** Compensation's database half: forgets the record of a number about to be released. */
 export async function forgetNumber(requestId: string): Promise<void> {
-  await PhoneNumber.deleteOne({ _id: requestNumberId(requestId), friendlyName: requestId });
+  await forgetRequestNumber(requestNumberId(requestId), requestId);
 }

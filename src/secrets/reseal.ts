@@ -1,4 +1,4 @@
-import { ProviderAccount } from '../db/models';
+import { allSealedTokens, resealToken } from '../provider/store';
 import type { TokenCipher } from './tokenCipher';
 
 /**
@@ -8,11 +8,10 @@ import type { TokenCipher } from './tokenCipher';
  */
 export async function resealProviderTokens(tokens: TokenCipher): Promise<number> {
   let changed = 0;
-  for await (const account of ProviderAccount.find({}, { sealedToken: 1 }).lean().cursor()) {
+  for await (const account of allSealedTokens()) {
     if (!tokens.isStale(account.sealedToken)) continue;
     const sealedToken = tokens.seal(account._id, tokens.open(account._id, account.sealedToken));
-    const result = await ProviderAccount.updateOne({ _id: account._id, sealedToken: account.sealedToken }, { $set: { sealedToken } });
-    changed += result.modifiedCount;
+    if (await resealToken(account._id, account.sealedToken, sealedToken)) changed += 1;
   }
   return changed;
 }

@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError, notFound } from '../errors';
-import { Contact, Conversation, Message, WebchatSession } from '../db/models';
 import { workspaceExists } from '../workspaces/store';
 import { newId } from '../db/ids';
 import { findOrCreateContact } from '../inbox/threads';
 import { receiveMessage } from '../inbox/receive';
-import { pageFilter, toPage } from '../db/paging';
+import { messagePage } from '../inbox/store';
+import { setContactName } from '../inbox/store/contacts';
+import { contactThreadIds } from '../inbox/store/threads';
+import { insertSession, sessionByTokenHash } from './store';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -22,8 +24,8 @@ export async function startSession(workspaceId: string, input: { name?: string }
   const sessionId = newId('wcs');
   const token = `wct_${randomBytes(24).toString('base64url')}`;
   const contact = await findOrCreateContact(workspaceId, `webchat:${sessionId}`);
-  if (input.name) await Contact.updateOne({ _id: contact._id, workspaceId }, { $set: { name: input.name } });
-  await WebchatSession.create({ _id: sessionId, workspaceId, tokenHash: hashToken(token), contactId: contact._id, createdAt: new Date() });
+  if (input.name) await setContactName(workspaceId, contact._id, input.name);
+  await insertSession(workspaceId, { _id: sessionId, tokenHash: hashToken(token), contactId: contact._id, createdAt: new Date() });
   return { sessionId, token };
 }
 
@@ -31,8 +33,8 @@ export async function startSession(workspaceId: string, input: { name?: string }
 export async function authenticateVisitor(workspaceId: string, authorization: string | undefined): Promise<Visitor> {
   const token = /^Bearer\s+(wct_\S+)$/i.exec(authorization ?? '')?.[1];
   if (!token) throw new AppError('unauthenticated', 'Send the visitor token from POST /v1/webchat/{ws}/sessions as "Authorization: Bearer <token>".');
-  const session = await WebchatSession.findOne({ tokenHash: hashToken(token) }).lean();
-  if (!session || session.workspaceId !== workspaceId) throw new AppError('unauthenticated', 'This visitor token is not valid for this chat.');
+  const session = await sessionByTokenHash(workspaceId, hashToken(token));
+  if (!session) throw new AppError('unauthenticated', 'This visitor token is not valid for this chat.');
   return { sessionId: session._id, workspaceId, contactId: session.contactId, address: `webchat:${session._id}` };
 }
 
@@ -43,16 +45,8 @@ export async function postVisitorMessage(visitor: Visitor, body: string) {
 
 /** What the visitor sees: their messages and the replies, oldest first, without the inbox's internals. */
 export async function visitorMessages(visitor: Visitor, q: { limit: number; cursor?: string }) {
-  const threads = await Conversation.find({ workspaceId: visitor.workspaceId, channel: 'webchat', contactId: visitor.contactId }, { _id: 1 }).lean();
-  const rows = await Message.find({
-    workspaceId: visitor.workspaceId,
-    conversationId: { $in: threads.map((t) => t._id) },
-    ...pageFilter('createdAt', 'asc', q.cursor),
-  })
-    .sort({ createdAt: 1, _id: 1 })
-    .limit(q.limit + 1)
-    .lean();
-  const { items, nextCursor } = toPage(rows, q.limit, (m) => m.createdAt);
+  const threadIds = await contactThreadIds(visitor.workspaceId, 'webchat', visitor.contactId);
+  const { items, nextCursor } = await messagePage(visitor.workspaceId, threadIds, {}, q);
   return {
     data: items.map((m) => ({ id: m._id, direction: m.direction, body: m.body ?? '', createdAt: m.createdAt.toISOString() })),
     nextCursor,

@@ -123,3 +123,16 @@ const webchatSessionSchema = new Schema(
   opts,
 );
 export const WebchatSession = mongoose.model('WebchatSession', webchatSessionSchema);
+
+/**
+ * Per number, the time up to which the provider's inbound messages are known to be stored here
+ * (inbox/reconcile.ts). `_id` is the number's id: read and written by `_id` alone.
+ */
+const inboundCheckpointSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    until: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'inbound_checkpoints' },
+);
+export const InboundCheckpoint = mongoose.model('InboundCheckpoint', inboundCheckpointSchema);
