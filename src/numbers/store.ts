@@ -26,3 +26,15 @@ export async function findNumber(numberId: string) {
 export async function recordWebhookState(workspaceId: string, webhook: WebhookState, numberId?: string): Promise<void> {
   await SmsChannel.updateOne({ _id: workspaceId, ...(numberId ? { numberId } : { status: 'connected' }) }, { $set: { webhook } });
 }
+
+// ---- What the outbound sender reads (messaging/senderState.ts) ------------------------------------
+
+/** What sending from a number uses of it: its E.164, provider account and pace (a platform record, by its own id). */
+export async function senderNumberFields(numberId: string) {
+  return PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean();
+}
+
+/** The workspace's SMS settings as far as sending goes: connected to which number, enabled, and their revision. */
+export async function sendingSettings(workspaceId: string) {
+  return SmsChannel.findById(workspaceId, { status: 1, enabled: 1, numberId: 1, revision: 1 }).lean();
+}

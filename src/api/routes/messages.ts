@@ -2,7 +2,6 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { AppError, notFound } from '../../errors';
-import { Message } from '../../db/models';
 import type { SenderStart } from '../../temporal/sender';
 import { acceptMessage } from '../../messaging/accept';
 import { temporalSenderCancel, temporalSenderQueue } from '../../messaging/enqueue';
@@ -10,6 +9,7 @@ import { cancelMessage } from '../../messaging/cancel';
 import { checkSendAt } from '../../messaging/schedule';
 import { mediaRoute } from './media';
 import { toMessageView } from '../../messaging/view';
+import { findMessage } from '../../messaging/store';
 import { defineRoute } from '../route';
 import { wsParams } from '../schemas';
 
@@ -125,9 +125,8 @@ export function messageRoutes(router: Router, services: Services): void {
       errors: [404],
     },
     async ({ params }) => {
-      // By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field.
-      const message = await Message.findById(params.id).lean();
-      if (!message || message.workspaceId !== params.ws) throw notFound('Message');
+      const message = await findMessage(params.ws, params.id);
+      if (!message) throw notFound('Message');
       return toMessageView(message);
     },
   );
