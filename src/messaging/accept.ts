@@ -75,8 +75,9 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   if (!channel.enabled) {
     throw new AppError('channel_disabled', 'Sending is turned off for the SMS channel; an admin can turn it back on under Settings → SMS.');
   }
-  const to = normaliseRecipient(req.to, workspace.defaultCountry);
-  await refuseForbiddenDestination(to, deps.refusedDestinationTypes);
+  const recipient = normaliseRecipient(req.to, workspace.defaultCountry);
+  await refuseForbiddenDestination(recipient, deps.refusedDestinationTypes);
+  const to = recipient.e164;
   // An opted-out contact always exists already (the flag lives on it), so a refusal never creates one.
   const contact = await findOrCreateContact(req.workspaceId, to);
   if (contact.optedOut) {
