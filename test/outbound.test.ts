@@ -147,6 +147,10 @@ describe('outbound SMS', function () {
       res = await sendSms(stack, ws, '+1555', 'hi');
       assert.equal(res.status, 422);
       assert.equal(res.body.error.code, 'invalid_recipient');
+      // The right length, but no number of its plan (Anguilla's): judged with the full metadata.
+      res = await sendSms(stack, ws, '+12648880539', 'hi');
+      assert.equal(res.status, 422);
+      assert.equal(res.body.error.code, 'invalid_recipient');
 
       for (const body of [
         { channel: 'sms', to: randomRecipient(), body: '' },

@@ -11,10 +11,10 @@ import {
   type ContactRow,
   type ConversationRow,
   type MessageRow,
-} from './store';
+} from './store/conversations';
 import { contactThreadIds, findOpenThread } from './store/threads';
 import { dropHint, writeHint } from './threads';
-import { mediaView } from '../messaging/media';
+import { toMessageView } from '../messaging/view';
 
 /*
  * The unified inbox: every channel's threads in one list. Every read and write of a conversation,
@@ -78,22 +78,8 @@ export async function getConversation(workspaceId: string, id: string): Promise<
   return (await withContacts(workspaceId, [await findConversation(workspaceId, id)]))[0];
 }
 
-export const messageView = (m: MessageRow) => ({
-  id: m._id,
-  conversationId: m.conversationId,
-  channel: m.channel,
-  direction: m.direction,
-  from: m.from,
-  to: m.to,
-  body: m.body ?? '',
-  media: mediaView(m),
-  segments: m.segments ?? null,
-  status: m.status,
-  errorCode: m.errorCode ?? null,
-  sentBy: m.sentBy ?? null,
-  sendAt: m.sendAt?.toISOString() ?? null,
-  createdAt: m.createdAt.toISOString(),
-});
+/** The one message view, as `/messages` shows a message too. */
+export const messageView = (m: MessageRow) => toMessageView(m);
 export type MessageView = ReturnType<typeof messageView>;
 
 export interface MessageQuery {

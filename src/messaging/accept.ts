@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError, notFound } from '../errors';
-import { Message, Workspace } from '../db/models';
 import { newId } from '../db/ids';
 import { loadChannel } from '../numbers/channel';
+import { findWorkspace } from '../workspaces/store';
 import { ADDON_REQUIRED_MESSAGE } from '../workspaces/addon';
 import { findOrCreateContact, hintedThreadId, placeOutbound } from '../inbox/threads';
 import { normaliseRecipient } from './recipient';
@@ -12,6 +12,7 @@ import { senderNumber } from './senderState';
 import { toMessageView, type MessageView } from './view';
 import { dueAt } from './schedule';
 import { isDuplicateKeyError } from '../db/errors';
+import { findMessage, insertMessage, moveMessageToThread, type StoredMessage } from './store';
 import type { EnqueueInput } from '../temporal/sender';
 import type { NumberType } from 'libphonenumber-js';
 import { refuseForbiddenDestination } from './destinations';
@@ -61,8 +62,8 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   const id = req.idempotencyKey ? messageIdFor(req.workspaceId, req.idempotencyKey) : newId('msg');
   // Read together, judged in the documented order: a repeated request is answered first.
   const [existing, workspace, channel] = await Promise.all([
-    req.idempotencyKey ? Message.findById(id).lean() : null,
-    Workspace.findById(req.workspaceId, { addons: 1, defaultCountry: 1 }).lean(),
+    req.idempotencyKey ? findMessage(req.workspaceId, id) : null,
+    findWorkspace(req.workspaceId),
     loadChannel(req.workspaceId) as Promise<Awaited<ReturnType<typeof loadChannel>> & { e164?: string | null }>,
   ]);
   if (existing) return replay(deps, existing, hash);
@@ -74,8 +75,9 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
   if (!channel.enabled) {
     throw new AppError('channel_disabled', 'Sending is turned off for the SMS channel; an admin can turn it back on under Settings → SMS.');
   }
-  const to = normaliseRecipient(req.to, workspace.defaultCountry);
-  await refuseForbiddenDestination(to, deps.refusedDestinationTypes);
+  const recipient = normaliseRecipient(req.to, workspace.defaultCountry);
+  await refuseForbiddenDestination(recipient, deps.refusedDestinationTypes);
+  const to = recipient.e164;
   // An opted-out contact always exists already (the flag lives on it), so a refusal never creates one.
   const contact = await findOrCreateContact(req.workspaceId, to);
   if (contact.optedOut) {
@@ -114,31 +116,21 @@ export async function acceptMessage(deps: AcceptDeps, req: SendRequest): Promise
     updatedAt: now,
   };
   try {
-    // The driver's insert: every field is built here from input validated at the edge, and
-    // mongoose's document machinery cost more per message than the rest of the accept.
-    await Message.collection.insertOne(message as never);
+    await insertMessage(message);
   } catch (err) {
     // The same key twice at once: one insert wins, the other answers with the winner's message.
     if (!isDuplicateKeyError(err) || !req.idempotencyKey) throw err;
-    const winner = await Message.findById(id).lean();
+    const winner = await findMessage(req.workspaceId, id);
     if (!winner) throw err;
     return replay(deps, winner, hash);
   }
-  const moveTo = (conversationId: string) => Message.updateOne({ _id: id }, { $set: { conversationId } }).then(() => (message.conversationId = conversationId));
+  const moveTo = (conversationId: string) => moveMessageToThread(req.workspaceId, id, conversationId).then(() => (message.conversationId = conversationId));
   await Promise.all([
     placeOutbound(req.workspaceId, 'sms', contact, { conversationId: message.conversationId, hinted: hinted !== undefined, at: now, preview: req.body }, moveTo),
     queue(deps, { ...message, rate: number.throughputPerSecond, revision: channel.revision }, Boolean(req.idempotencyKey)),
   ]);
   return toMessageView(message);
 }
-
-type StoredMessage = Parameters<typeof toMessageView>[0] & {
-  workspaceId: string;
-  requestHash?: string | null;
-  validUntil?: Date | null;
-  senderNumberId?: string | null;
-  sendAt?: Date | null;
-};
 
 async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): Promise<MessageView> {
   if (existing.requestHash !== hash) {
@@ -163,7 +155,7 @@ async function replay(deps: AcceptDeps, existing: StoredMessage, hash: string): 
  */
 async function queue(
   deps: AcceptDeps,
-  message: StoredMessage & { segments?: number | null; rate: number; revision: number },
+  message: StoredMessage & { rate: number; revision: number },
   retryable: boolean,
 ): Promise<void> {
   try {
@@ -186,7 +178,7 @@ async function queue(
         messageId: message._id,
       });
     }
-    await endUnsent(message._id, { status: 'failed', errorCode: 'not_queued', errorMessage: 'Sending could not start, so nothing was sent. Send the message again.' });
+    await endUnsent({ workspaceId: message.workspaceId }, message._id, { status: 'failed', errorCode: 'not_queued', errorMessage: 'Sending could not start, so nothing was sent. Send the message again.' });
     throw new AppError('unavailable', 'Sending could not start, so nothing was sent. Send the message again (an Idempotency-Key makes such a retry safe).', {
       messageId: message._id,
     });

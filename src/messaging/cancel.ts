@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../errors';
-import { Message } from '../db/models';
+import { findMessage } from './store';
 import { endUnsent } from './status';
 import { toMessageView, type MessageView } from './view';
 
@@ -14,11 +14,9 @@ const CANCELLED = { status: 'cancelled', errorCode: 'cancelled', errorMessage: '
  * at once exactly one wins), then the sender is told. Cancelling a cancelled message answers it again.
  */
 export async function cancelMessage(tellSender: TellSender, workspaceId: string, messageId: string, log: (err: unknown) => void): Promise<MessageView> {
-  // By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field.
-  const found = await Message.findById(messageId, { workspaceId: 1 }).lean();
-  if (!found || found.workspaceId !== workspaceId) throw notFound('Message');
-  const cancelled = await endUnsent(messageId, CANCELLED);
-  const message = await Message.findById(messageId).lean();
+  // Another workspace's message matches neither the update nor the read: not found.
+  const cancelled = await endUnsent({ workspaceId }, messageId, CANCELLED);
+  const message = await findMessage(workspaceId, messageId);
   if (!message) throw notFound('Message');
   if (!cancelled && message.status !== 'cancelled') {
     throw new AppError('not_cancellable', `The message can no longer be cancelled: it is ${message.status}${message.status === 'accepted' || message.status === 'scheduled' ? ' and already leaving' : ''}.`, {

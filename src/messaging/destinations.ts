@@ -1,7 +1,8 @@
-import { parsePhoneNumberFromString, type NumberType } from 'libphonenumber-js/max';
+import type { NumberType } from 'libphonenumber-js/max';
 import { AppError } from '../errors';
 import { numberByE164 } from '../numbers/lookup';
 import { remembered } from '../db/remembered';
+import type { Recipient } from './recipient';
 
 const TYPE_NAMES: Partial<Record<NonNullable<NumberType>, string>> = {
   PREMIUM_RATE: 'a premium-rate number',
@@ -25,19 +26,16 @@ const ownNumber = remembered(async (e164) => ((await numberByE164(e164)) ? 'ours
  * Destinations a workspace may not text, refused (422 destination_not_allowed) before anything is
  * stored: one of the platform's own numbers (a loop through our own webhook, or into another
  * workspace's inbox), and the number types configured as refused (premium-rate by default: a send
- * there costs the workspace money, a classic toll-fraud target). The number's type needs
- * libphonenumber's full metadata (`/max`). `e164` is the recipient as the accept normalised it.
+ * there costs the workspace money, a classic toll-fraud target). The recipient is a valid number as
+ * the accept normalised it, its type read with libphonenumber's full metadata.
  */
-export async function refuseForbiddenDestination(e164: string, refusedTypes: readonly NumberType[]): Promise<void> {
-  const parsed = parsePhoneNumberFromString(e164);
-  if (!parsed?.isValid()) return;
+export async function refuseForbiddenDestination({ e164, type }: Recipient, refusedTypes: readonly NumberType[]): Promise<void> {
   if ((await ownNumber(e164)) === 'ours') {
     throw new AppError('destination_not_allowed', `${e164} is one of the platform's own numbers; texts to it would loop back into an inbox, so they are not sent.`, {
       to: e164,
       reason: 'own_number',
     });
   }
-  const type = parsed.getType();
   if (type && refusedTypes.includes(type)) {
     throw new AppError('destination_not_allowed', `${e164} is ${TYPE_NAMES[type] ?? `a ${type} number`}; texts to such numbers are not sent from this platform.`, {
       to: e164,

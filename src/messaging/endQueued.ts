@@ -1,3 +1,4 @@
+import { PLATFORM_WIDE } from '../db/scope';
 import { endUnsent } from './status';
 import { NOT_CONNECTED_REASON, expiryReason } from './reasons';
 
@@ -15,7 +16,7 @@ export async function endQueued(ends: QueuedEnd[]): Promise<string[]> {
       end === 'gone'
         ? ({ status: 'failed', errorCode: 'channel_not_connected', errorMessage: NOT_CONNECTED_REASON } as const)
         : ({ status: 'expired', errorCode: 'expired', errorMessage: expiryReason('paused') } as const);
-    if (await endUnsent(messageId, change)) ended.push(messageId);
+    if (await endUnsent(PLATFORM_WIDE, messageId, change)) ended.push(messageId);
   }
   return ended;
 }

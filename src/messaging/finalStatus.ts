@@ -1,15 +1,15 @@
-import { Message } from '../db/models';
 import { ProviderError, describeDeliveryError } from '../provider';
 import { fromProviderStatus, recordProviderStatus } from './status';
 import type { SendDeps } from './send';
 import { senderNumber } from './senderState';
+import { unfinishedByIds } from './store';
 
 /**
  * Messages that left a while ago and still have no final status: asked for at the provider, once.
  * One read for all of them, then one provider fetch and one conditional update per unfinished one.
  */
 export async function askFinalStatus(deps: SendDeps, messageIds: string[]): Promise<number> {
-  const unfinished = await Message.find({ _id: { $in: messageIds }, statusRank: { $lt: 4 } }, { providerSid: 1, from: 1, senderNumberId: 1 }).lean();
+  const unfinished = await unfinishedByIds(messageIds);
   let updated = 0;
   for (const m of unfinished) {
     if (!m.providerSid || !m.senderNumberId) continue;

@@ -1,5 +1,5 @@
 import { AppError, notFound } from '../errors';
-import { Message } from '../db/models';
+import { findMessageMedia } from './store';
 import { numberByE164 } from '../numbers/lookup';
 import { ProviderError, type ProviderMedia } from '../provider';
 import type { ProviderDirectory } from '../provider/directory';
@@ -30,8 +30,8 @@ export function mediaView(m: WithMedia): Array<{ url: string; contentType: strin
  * `media_unavailable` (its URL and answer stay out of the error).
  */
 export async function openInboundMedia(providers: ProviderDirectory, workspaceId: string, messageId: string, n: number): Promise<ProviderMedia & { storedType?: string }> {
-  const message = await Message.findById(messageId, { workspaceId: 1, direction: 1, to: 1, media: 1 }).lean();
-  if (!message || message.workspaceId !== workspaceId) throw notFound('Message');
+  const message = await findMessageMedia(workspaceId, messageId);
+  if (!message) throw notFound('Message');
   const item = message.direction === 'inbound' ? message.media?.[n] : undefined;
   if (!item?.url) throw notFound('Media');
   const number = await numberByE164(message.to);

@@ -1,4 +1,3 @@
-import { Contact, Message } from '../db/models';
 import { setOptOut } from '../inbox/store/contacts';
 import { contactIdFor } from '../inbox/threads';
 import { ProviderError, describeDeliveryError, type ProviderMessage, type SmsProvider } from '../provider';
@@ -8,6 +7,8 @@ import { nextFreeAt, slotAt } from '../temporal/pace';
 import { endUnsent, fromProviderStatus, recordHandover, recordProviderStatus } from './status';
 import { NOT_CONNECTED_REASON, expiryReason } from './reasons';
 import { channelStateFor, senderNumber, type SenderNumber } from './senderState';
+import { PLATFORM_WIDE } from '../db/scope';
+import { claimMessageById, forgetAttemptById, optedOutContactIds, sendStateById, sidHeldByAnother, type ClaimedMessage } from './store';
 
 /*
  * Sending a sender's batch: each message at its slot of the number's pace, exactly once. Exactly
@@ -114,7 +115,7 @@ export async function sendBatch(
   const number = await senderNumber(batch.numberId);
   const handle = number && (await deps.providers.forAccount(number.accountSid));
   if (!number || !handle) {
-    for (const item of items) if (await endUnsent(item.messageId, { status: 'failed', errorCode: 'channel_not_connected', errorMessage: NOT_CONNECTED_REASON })) report({ messageId: item.messageId, outcome: 'ended' });
+    for (const item of items) if (await endUnsent(PLATFORM_WIDE, item.messageId, { status: 'failed', errorCode: 'channel_not_connected', errorMessage: NOT_CONNECTED_REASON })) report({ messageId: item.messageId, outcome: 'ended' });
     return { outcomes, freeAt };
   }
   for (const workspaceId of new Set(items.map((i) => i.workspaceId))) {
@@ -137,12 +138,12 @@ export async function sendBatch(
 
     const at = slotAt(freeAt, Date.now());
     if (optedOut.has(contactIdFor(item.workspaceId, item.to))) {
-      await endUnsent(item.messageId, { status: 'failed', errorCode: 'recipient_opted_out', errorMessage: 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.' });
+      await endUnsent(PLATFORM_WIDE, item.messageId, { status: 'failed', errorCode: 'recipient_opted_out', errorMessage: 'The recipient opted out (replied STOP) before the message could leave, so it was not sent.' });
       report({ messageId: item.messageId, outcome: 'ended' });
       continue;
     }
     const expired = item.validUntil - at < MIN_VALIDITY_LEFT_MS;
-    if (expired && (await endUnsent(item.messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble) }))) {
+    if (expired && (await endUnsent(PLATFORM_WIDE, item.messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble) }))) {
       report({ messageId: item.messageId, outcome: 'ended' });
       continue;
     }
@@ -168,37 +169,14 @@ export async function sendBatch(
   return { outcomes, freeAt };
 }
 
-async function optedOutAmong(items: BatchItem[]): Promise<Set<string>> {
-  const ids = [...new Set(items.map((i) => contactIdFor(i.workspaceId, i.to)))];
-  const found = await Contact.find({ _id: { $in: ids }, optedOut: true }, { _id: 1 }).lean();
-  return new Set(found.map((c) => c._id));
-}
-
-type Claimed = { _id: string; to: string; body?: string | null; media?: Array<{ url?: string | null }> | null; validUntil?: Date | null; sendAttemptAt?: Date | null };
-const CLAIMED_FIELDS = { to: 1, body: 1, media: 1, validUntil: 1, sendAttemptAt: 1 };
-
-/**
- * Takes the right to create the message at the provider: only while it is `accepted` and its last
- * attempt (if any) is `previous`. One conditional update, so a zombie worker and its replacement
- * never both create it.
- */
-function claim(messageId: string, number: SenderNumber, previous: Date | undefined): Promise<Claimed | null> {
-  const now = new Date();
-  // The driver's call, as for every per-message write (see messaging/status.ts). The whole
-  // document comes back: FerretDB 1.24 refuses a projection on findAndModify.
-  return Message.collection.findOneAndUpdate(
-    { _id: messageId as never, statusRank: 0, sendAttemptAt: previous ?? { $exists: false } },
-    { $set: { sendAttemptAt: now, from: number.e164, senderNumberId: number._id, updatedAt: now }, $inc: { sendAttempts: 1 } },
-    { returnDocument: 'after' },
-  ) as Promise<Claimed | null>;
-}
+const optedOutAmong = (items: BatchItem[]) => optedOutContactIds([...new Set(items.map((i) => contactIdFor(i.workspaceId, i.to)))]);
 
 /** One message: claimed and created, or (if an earlier attempt's answer was lost) looked up first. */
 async function deliver(deps: SendDeps, provider: SmsProvider, number: SenderNumber, item: BatchItem, expired: boolean): Promise<ItemOutcome> {
   const { messageId } = item;
-  let claimed = expired ? null : await claim(messageId, number, undefined);
+  let claimed = expired ? null : await claimMessageById(messageId, number, undefined);
   if (!claimed) {
-    const stored = await Message.findById(messageId, { ...CLAIMED_FIELDS, from: 1, statusRank: 1, providerSid: 1 }).lean();
+    const stored = await sendStateById(messageId);
     if (!stored || stored.providerSid) return { messageId, outcome: stored?.providerSid ? 'sent' : 'ended' };
     if ((stored.statusRank ?? 0) > 0) return { messageId, outcome: 'ended' };
     if (!stored.sendAttemptAt) {
@@ -212,16 +190,16 @@ async function deliver(deps: SendDeps, provider: SmsProvider, number: SenderNumb
     }
     if (Date.now() - stored.sendAttemptAt.getTime() < deps.lookupGraceMs) return { messageId, outcome: 'retry' };
     if ((stored.validUntil?.getTime() ?? 0) - Date.now() < MIN_VALIDITY_LEFT_MS) {
-      await endUnsent(messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble ?? 'provider') }, stored.sendAttemptAt);
+      await endUnsent(PLATFORM_WIDE, messageId, { status: 'expired', errorCode: 'expired', errorMessage: expiryReason(item.trouble ?? 'provider') }, stored.sendAttemptAt);
       return { messageId, outcome: 'ended' };
     }
-    claimed = await claim(messageId, number, stored.sendAttemptAt);
+    claimed = await claimMessageById(messageId, number, stored.sendAttemptAt);
     if (!claimed) return { messageId, outcome: 'retry' };
   }
   return create(deps, provider, number, claimed, item);
 }
 
-async function create(deps: SendDeps, provider: SmsProvider, number: SenderNumber, m: Claimed, item: BatchItem): Promise<ItemOutcome> {
+async function create(deps: SendDeps, provider: SmsProvider, number: SenderNumber, m: ClaimedMessage, item: BatchItem): Promise<ItemOutcome> {
   const messageId = m._id;
   const attemptAt = m.sendAttemptAt!;
   const remaining = Math.ceil(((m.validUntil?.getTime() ?? Date.now()) - Date.now()) / 1000);
@@ -242,11 +220,11 @@ async function create(deps: SendDeps, provider: SmsProvider, number: SenderNumbe
     switch (err.category) {
       case 'throttled':
         // Refused: nothing was created, so the next try needs no lookup.
-        await forgetAttempt(messageId, attemptAt);
+        await forgetAttemptById(messageId, attemptAt);
         return { messageId, outcome: 'throttled', ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
       case 'transient':
         // An error answer or no connection: the provider did not create the message.
-        await forgetAttempt(messageId, attemptAt);
+        await forgetAttemptById(messageId, attemptAt);
         return { messageId, outcome: 'retry' };
       case 'ambiguous':
         // It may exist: the attempt stays, so the next try looks it up first.
@@ -254,13 +232,11 @@ async function create(deps: SendDeps, provider: SmsProvider, number: SenderNumbe
       case 'permanent':
         // The opt-out first: whoever sees the message failed must also find the contact opted out.
         if (err.code === OPTED_OUT) await recordOptOut(item.workspaceId, m.to);
-        await endUnsent(messageId, { status: 'failed', errorCode: String(err.code), errorMessage: err.sentence }, attemptAt);
+        await endUnsent(PLATFORM_WIDE, messageId, { status: 'failed', errorCode: String(err.code), errorMessage: err.sentence }, attemptAt);
         return { messageId, outcome: 'ended' };
     }
   }
 }
-
-const forgetAttempt = (messageId: string, attemptAt: Date) => Message.updateOne({ _id: messageId, sendAttemptAt: attemptAt }, { $unset: { sendAttemptAt: 1 } });
 
 /**
  * The message an unanswered attempt may have created: same sender, recipient and body, created
@@ -273,7 +249,7 @@ async function lookUpAttempt(provider: SmsProvider, m: { _id: string; from: stri
     .filter((p) => p.body === (m.body ?? '') && p.direction.startsWith('outbound') && (p.dateCreated?.getTime() ?? 0) >= since)
     .sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0));
   for (const c of candidates) {
-    if (!(await Message.exists({ providerSid: c.sid, _id: { $ne: m._id } }))) return c;
+    if (!(await sidHeldByAnother(c.sid, m._id))) return c;
   }
   return undefined;
 }
@@ -287,8 +263,8 @@ async function handedOver(messageId: string, from: string, sid: string, provider
   }
 }
 
-/** 21610: the provider blocks this recipient; our own list (per workspace, across numbers) learns it too. */
-async function recordOptOut(workspaceId: string, address: string): Promise<void> {
-  const contact = await Contact.findById(contactIdFor(workspaceId, address), { _id: 1 }).lean();
-  if (contact) await setOptOut(workspaceId, contact._id, true, new Date());
-}
+/**
+ * 21610: the provider blocks this recipient; our own list (per workspace, across numbers) learns it
+ * too. The contact exists (the accept made it); were it gone, the update would match nothing.
+ */
+const recordOptOut = (workspaceId: string, address: string) => setOptOut(workspaceId, contactIdFor(workspaceId, address), true, new Date());

@@ -1,4 +1,4 @@
-import { PhoneNumber, SmsChannel } from '../db/models';
+import { senderNumberFields, sendingSettings } from '../numbers/store';
 import { remembered } from '../db/remembered';
 import type { ChannelState } from '../temporal/sender';
 
@@ -7,14 +7,14 @@ import type { ChannelState } from '../temporal/sender';
  * when support reconfigures it, which a few seconds later is soon enough.
  */
 export type SenderNumber = { _id: string; e164: string; accountSid: string; throughputPerSecond: number };
-export const senderNumber = remembered<SenderNumber>((numberId) => PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean(), {
+export const senderNumber = remembered<SenderNumber>(senderNumberFields, {
   forMs: 5_000,
   maxKeys: 1_000,
 });
 
 /** The workspace's settings as they concern `numberId`. */
 export async function channelStateFor(workspaceId: string, numberId: string): Promise<ChannelState> {
-  const channel = await SmsChannel.findById(workspaceId, { status: 1, enabled: 1, numberId: 1, revision: 1 }).lean();
+  const channel = await sendingSettings(workspaceId);
   const connected = channel?.status === 'connected' && channel.numberId === numberId;
   return { workspaceId, revision: channel?.revision ?? 0, state: !connected ? 'gone' : channel.enabled ? 'sending' : 'paused' };
 }

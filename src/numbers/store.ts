@@ -187,3 +187,15 @@ export async function reserveHold(numberId: string, workspaceId: string, until: 
 export async function deleteHold(numberId: string, workspaceId: string, state: HoldDoc['state']): Promise<boolean> {
   return (await NumberHold.deleteOne({ _id: numberId, workspaceId, state })).deletedCount === 1;
 }
+
+// ---- What the outbound sender reads (messaging/senderState.ts) ------------------------------------
+
+/** What sending from a number uses of it: its E.164, provider account and pace (a platform record, by its own id). */
+export async function senderNumberFields(numberId: string) {
+  return PhoneNumber.findById(numberId, { e164: 1, accountSid: 1, throughputPerSecond: 1 }).lean();
+}
+
+/** The workspace's SMS settings as far as sending goes: connected to which number, enabled, and their revision. */
+export async function sendingSettings(workspaceId: string) {
+  return SmsChannel.findById(workspaceId, { status: 1, enabled: 1, numberId: 1, revision: 1 }).lean();
+}

@@ -13,7 +13,8 @@ import {
   requestState,
 } from '../temporal/requests';
 import { searchCandidates } from './provisioning';
-import { PLATFORM_WIDE, deleteRequest, findRequest, insertRequest, type RequestDoc, type RequestScope } from './store';
+import { deleteRequest, findRequest, insertRequest, type RequestDoc, type RequestScope } from './store';
+import { PLATFORM_WIDE } from '../db/scope';
 import {
   FAILURE_DECIDED,
   FAILURE_NOT_PROVISIONABLE,

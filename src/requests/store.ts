@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors';
 import { TERMINAL_STATUSES, type RequestSpec, type RequestState, type TimelineEntry } from './state';
 import { isDuplicateKeyError } from '../db/errors';
 import { pageFilter, toPage } from '../db/paging';
+import type { Scope } from '../db/scope';
 
 type RequestDoc = NonNullable<Awaited<ReturnType<typeof loadRequest>>>;
 
@@ -58,12 +59,8 @@ export async function deleteRequest(id: string): Promise<void> {
   await NumberRequest.deleteOne({ _id: id });
 }
 
-/**
- * Whose requests a caller may see: one workspace's, or every workspace's for platform support
- * (who works the queue). Required, so a lookup cannot forget to say which.
- */
-export type RequestScope = { workspaceId: string } | typeof PLATFORM_WIDE;
-export const PLATFORM_WIDE = { platformWide: true } as const;
+/** Whose requests a caller may see: one workspace's, or every workspace's for platform support (who works the queue). */
+export type RequestScope = Scope;
 
 /** A request as the scope sees it: another workspace's request does not exist (404). */
 export async function findRequest(id: string, scope: RequestScope): Promise<RequestDoc> {

@@ -4,7 +4,7 @@ import { workspaceExists } from '../workspaces/store';
 import { newId } from '../db/ids';
 import { findOrCreateContact } from '../inbox/threads';
 import { receiveMessage } from '../inbox/receive';
-import { messagePage } from '../inbox/store';
+import { messagePage } from '../inbox/store/conversations';
 import { setContactName } from '../inbox/store/contacts';
 import { contactThreadIds } from '../inbox/store/threads';
 import { insertSession, sessionByTokenHash } from './store';

@@ -5,7 +5,7 @@ import { CHANNELS, MESSAGE_STATUSES } from '../../vocabulary';
 import { closeConversation, getConversation, listConversations, listMessages, markRead, reopenConversation } from '../../inbox/conversations';
 import { replyToVisitor } from '../../webchat/reply';
 import { defineRoute } from '../route';
-import { listOf, paging, text, wsParams } from '../schemas';
+import { listOf, messageSchema, paging, text, wsParams } from '../schemas';
 import { webchatRoutes } from './webchat';
 import { inboundSettingsRoutes } from './inboundSettings';
 
@@ -21,27 +21,6 @@ export const conversationSchema = z
     createdAt: z.string(),
   })
   .openapi('Conversation');
-
-export const inboxMessageSchema = z
-  .object({
-    id: z.string(),
-    conversationId: z.string(),
-    channel: z.enum(CHANNELS),
-    direction: z.enum(['inbound', 'outbound']),
-    from: z.string(),
-    to: z.string(),
-    body: z.string(),
-    media: z
-      .array(z.object({ url: z.string(), contentType: z.string() }))
-      .openapi({ description: 'Received media: our authenticated proxy’s path (GET …/messages/{id}/media/{n}), never the provider’s URL; sent media: the URLs given' }),
-    segments: z.number().int().nullable(),
-    status: z.enum(MESSAGE_STATUSES),
-    errorCode: z.string().nullable(),
-    sentBy: z.string().nullable(),
-    sendAt: z.string().nullable().openapi({ description: 'A scheduled message does not leave before this' }),
-    createdAt: z.string(),
-  })
-  .openapi('InboxMessage');
 
 const conversationParams = wsParams.extend({ id: z.string().min(1).max(64) });
 
@@ -89,7 +68,7 @@ export function conversationRoutes(router: Router): void {
         status: z.enum(MESSAGE_STATUSES).optional(),
         scope: z.enum(['history', 'conversation']).default('history'),
       }),
-      response: listOf(inboxMessageSchema),
+      response: listOf(messageSchema),
       errors: [404],
     },
     ({ params, query }) => listMessages(params.ws, params.id, query),

@@ -2,7 +2,6 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { AppError, notFound } from '../../errors';
-import { Message } from '../../db/models';
 import type { SenderStart } from '../../temporal/sender';
 import { acceptMessage } from '../../messaging/accept';
 import { temporalSenderCancel, temporalSenderQueue } from '../../messaging/enqueue';
@@ -10,33 +9,11 @@ import { cancelMessage } from '../../messaging/cancel';
 import { checkSendAt } from '../../messaging/schedule';
 import { mediaRoute } from './media';
 import { toMessageView } from '../../messaging/view';
+import { findMessage } from '../../messaging/store';
 import { defineRoute } from '../route';
-import { wsParams } from '../schemas';
+import { messageSchema, wsParams } from '../schemas';
 
 const MAX_BODY_CHARS = 1600;
-
-const messageSchema = z
-  .object({
-    id: z.string(),
-    conversationId: z.string(),
-    channel: z.string(),
-    direction: z.enum(['inbound', 'outbound']),
-    from: z.string(),
-    to: z.string().openapi({ example: '+14155550123' }),
-    body: z.string(),
-    mediaUrls: z.array(z.string()).openapi({ description: 'Sent: the URLs given. Received: our authenticated proxy’s paths (GET …/media/{n}), never the provider’s URLs' }),
-    status: z.string().openapi({ description: 'accepted (or scheduled), queued, sending, sent, delivered, undelivered, failed, expired or cancelled; received for inbound' }),
-    segments: z.number().int().nullable(),
-    encoding: z.string().nullable().openapi({ description: 'GSM-7 or UCS-2' }),
-    statusHistory: z.array(z.object({ status: z.string(), at: z.string(), errorCode: z.string().optional() })),
-    errorCode: z.string().nullable().openapi({ description: "The provider's error code (e.g. 30003), or ours (channel_not_connected, recipient_opted_out, expired)" }),
-    errorMessage: z.string().nullable().openapi({ description: 'What went wrong, for a person' }),
-    validUntil: z.string().nullable(),
-    sendAt: z.string().nullable().openapi({ description: 'A scheduled message does not leave before this' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('Message');
 
 /** Something other than white space (a whitespace-only text reaches a handset as an empty bubble). */
 const VISIBLE_TEXT = /\S/;
@@ -125,9 +102,8 @@ export function messageRoutes(router: Router, services: Services): void {
       errors: [404],
     },
     async ({ params }) => {
-      // By _id alone, then the workspace: FerretDB scans the collection for a filter with any other field.
-      const message = await Message.findById(params.id).lean();
-      if (!message || message.workspaceId !== params.ws) throw notFound('Message');
+      const message = await findMessage(params.ws, params.id);
+      if (!message) throw notFound('Message');
       return toMessageView(message);
     },
   );

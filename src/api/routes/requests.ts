@@ -5,7 +5,8 @@ import type { Services } from '../../services';
 import { REQUEST_STATUSES } from '../../vocabulary';
 import { numberRequests, toRequestView } from '../../requests/service';
 import { actorOf } from '../auth';
-import { PLATFORM_WIDE, listAllRequests, listWorkspaceRequests } from '../../requests/store';
+import { listAllRequests, listWorkspaceRequests } from '../../requests/store';
+import { PLATFORM_WIDE } from '../../db/scope';
 import { defineRoute } from '../route';
 import { listOf, paging, text, wsParams, unpaged } from '../schemas';
 

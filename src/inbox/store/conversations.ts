@@ -1,6 +1,7 @@
-import { Contact, Conversation, Message } from '../db/models/inbox';
-import { pageFilter, toPage } from '../db/paging';
-import type { Channel, MessageStatus } from '../vocabulary';
+import { Contact, Conversation, Message } from '../../db/models/inbox';
+import { pageFilter, toPage } from '../../db/paging';
+import type { Channel, MessageStatus } from '../../vocabulary';
+import type { StoredMessage } from '../../db/models/inbox';
 
 /*
  * The inbox's reads and writes of conversations, contacts and messages. Every function takes the
@@ -20,23 +21,7 @@ export type ConversationRow = {
   createdAt: Date;
 };
 export type ContactRow = { _id: string; address: string; name?: string | null; optedOut: boolean };
-export type MessageRow = {
-  _id: string;
-  conversationId: string;
-  channel: string;
-  direction: string;
-  from: string;
-  to: string;
-  body?: string | null;
-  media?: Array<{ url?: string | null; contentType?: string | null }>;
-  segments?: number | null;
-  status: string;
-  errorCode?: string | null;
-  sentBy?: string | null;
-  sendAt?: Date | null;
-  workspaceId?: string;
-  createdAt: Date;
-};
+export type MessageRow = StoredMessage;
 
 export interface Page {
   limit: number;
