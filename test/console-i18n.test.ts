@@ -6,25 +6,30 @@ import { CONSOLE_DIR } from '../src/console/router';
 import { ERROR_STATUS } from '../src/errors';
 import { CHANNELS, CHANNEL_STATUSES, MESSAGE_STATUSES, NUMBER_KINDS, NUMBER_TYPES, REQUEST_STATUSES, ROLES, WEBHOOK_STATUSES } from '../src/db/models';
 import { eventually } from './support/eventually';
-import { launchBrowser, requireChromium, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import {
+  CONSOLE_LANGUAGES as LANGS,
+  consoleCatalogueFiles,
+  consoleWords,
+  everyConsolePage,
+  launchBrowser,
+  requireChromium,
+  signIn,
+  signInWithWords,
+  type ConsoleEntry as Entry,
+  type TestBrowser,
+  type TrackedPage,
+} from './support/browser';
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
 
 /*
- * The console in Icelandic and English: the two catalogues hold the same keys, every key the code
- * uses exists, and in a real browser each page speaks the language the browser asks for (or the
- * one chosen in the switch, remembered), with dates and numbers formatted for it.
+ * The console in Icelandic and English: every catalogue entry holds both languages, every key the
+ * code uses exists, and in a real browser each page speaks the language the browser asks for (or
+ * the one chosen in the switch, remembered), with dates and numbers formatted for it and no key
+ * shown raw.
  */
 
-type Entry = string | Record<string, string>;
 type Catalogue = Record<string, Entry>;
-const LANGS = ['is', 'en'] as const;
 const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
-
-/** A catalogue as the browser loads it: an ES module, imported from its source text. */
-async function catalogue(lang: string): Promise<Catalogue> {
-  const source = readFileSync(path.join(CONSOLE_DIR, 'i18n', `${lang}.js`), 'utf8');
-  return (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)).default;
-}
 
 function consoleSources(dir = path.join(CONSOLE_DIR, 'js')): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -36,20 +41,30 @@ const placeholders = (entry: Entry) =>
   [...new Set((typeof entry === 'string' ? [entry] : Object.values(entry)).flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
 
 describe('console catalogues', () => {
-  let catalogues: Record<string, Catalogue>;
-  before(async () => {
-    catalogues = { is: await catalogue('is'), en: await catalogue('en') };
+  const files = consoleCatalogueFiles();
+  const catalogues: Record<string, Catalogue> = { is: consoleWords('is'), en: consoleWords('en') };
+
+  it('when an entry is in a catalogue, then it has every language, with the same placeholders and plural shape', () => {
+    for (const [file, entries] of Object.entries(files)) {
+      for (const [key, entry] of Object.entries(entries)) {
+        assert.deepEqual(Object.keys(entry).sort(), [...LANGS].sort(), `languages of ${key} in ${file}`);
+        for (const lang of LANGS) {
+          assert.ok(typeof entry[lang] === 'string' || (typeof entry[lang] === 'object' && typeof entry[lang].other === 'string'), `${lang}.${key} is a text or has an "other" form`);
+          assert.deepEqual(placeholders(entry[lang]), placeholders(entry.en), `placeholders of ${lang}.${key}`);
+          assert.equal(typeof entry[lang], typeof entry.en, `shape of ${lang}.${key}`);
+        }
+      }
+    }
   });
 
-  it('when a key is in one catalogue, then it is in the other, with the same placeholders and plural shape', () => {
-    const [is, en] = [catalogues.is, catalogues.en];
-    assert.deepEqual(Object.keys(is).filter((k) => !(k in en)), [], 'keys only in is.js');
-    assert.deepEqual(Object.keys(en).filter((k) => !(k in is)), [], 'keys only in en.js');
-    for (const key of Object.keys(en)) {
-      assert.deepEqual(placeholders(is[key]), placeholders(en[key]), `placeholders of ${key}`);
-      assert.equal(typeof is[key], typeof en[key], `shape of ${key}`);
-      if (typeof en[key] === 'object') {
-        for (const lang of LANGS) assert.ok('other' in (catalogues[lang][key] as object), `${lang}.${key} has an "other" form`);
+  it('when a catalogue file exists, then the console loads it, and no key is in two of them', () => {
+    const loaded = [...readFileSync(path.join(CONSOLE_DIR, 'js', 'i18n.js'), 'utf8').matchAll(/from '\.\.\/i18n\/([\w-]+\.json)'/g)].map((m) => m[1]);
+    assert.deepEqual(loaded.sort(), Object.keys(files).sort());
+    const seen = new Map<string, string>();
+    for (const [file, entries] of Object.entries(files)) {
+      for (const key of Object.keys(entries)) {
+        assert.equal(seen.get(key), undefined, `${key} is in ${file} and in ${seen.get(key)}`);
+        seen.set(key, file);
       }
     }
   });
@@ -65,7 +80,7 @@ describe('console catalogues', () => {
     assert.ok(used.size > 100, `only ${used.size} keys found: the pattern no longer matches the code`);
     for (const lang of LANGS) {
       const missing = [...used].filter(([key]) => !(key in catalogues[lang])).map(([key, file]) => `${key} (${file})`);
-      assert.deepEqual(missing, [], `keys missing from ${lang}.js`);
+      assert.deepEqual(missing, [], `keys missing in ${lang}`);
     }
   });
 
@@ -89,7 +104,7 @@ describe('console catalogues', () => {
       ...steps.map((s) => `step.${s}`),
     ];
     for (const lang of LANGS) {
-      assert.deepEqual(built.filter((key) => !(key in catalogues[lang])), [], `words missing from ${lang}.js`);
+      assert.deepEqual(built.filter((key) => !(key in catalogues[lang])), [], `words missing in ${lang}`);
     }
   });
 });
@@ -101,12 +116,11 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
   let support: string;
   let requestId: string;
   let conversationId: string;
-  let catalogues: Record<string, Catalogue>;
+  const catalogues: Record<string, Catalogue> = { is: consoleWords('is'), en: consoleWords('en') };
   const tabs: TrackedPage[] = [];
 
   before(async function () {
     requireChromium(this);
-    catalogues = { is: await catalogue('is'), en: await catalogue('en') };
     stack = await startStack();
     // a workspace with a connected number, a thread with a reply and a request waiting for support
     ws = await createTestWorkspace({ name: 'Bakaríið' });
@@ -155,7 +169,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
     );
   }
 
-  /** Every text node and accessible label on the page that is a whole sentence of the other language. */
+  /** Every text node and accessible label on the page that is a whole sentence of the other language, or a key shown raw. */
   async function untranslated(page: Page, lang: 'is' | 'en'): Promise<string[]> {
     const shown: string[] = await page.evaluate(() => {
       const texts: string[] = [];
@@ -168,7 +182,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
       return texts.filter(Boolean);
     });
     const foreign = foreignWords(lang);
-    return shown.filter((text) => foreign.has(text));
+    return shown.filter((text) => foreign.has(text) || Object.hasOwn(catalogues[lang], text));
   }
 
   for (const lang of LANGS) {
@@ -184,15 +198,7 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
         await browser?.close();
       });
 
-      async function tab(key: string): Promise<Page> {
-        const tracked = await browser.newPage();
-        tabs.push(tracked);
-        await tracked.page.goto(`${stack.url}/app/`);
-        await tracked.page.getByLabel(word('signin.key')).fill(key);
-        await tracked.page.getByRole('button', { name: word('signin.submit') }).click();
-        await tracked.page.getByRole('button', { name: word('app.signOut') }).waitFor();
-        return tracked.page;
-      }
+      const tab = (key: string) => signInWithWords(browser, tabs, stack.url, key, word);
 
       it(`then sign-in is in ${lang}, and a wrong key is refused in its words`, async () => {
         const tracked = await browser.newPage();
@@ -210,26 +216,17 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
       });
 
       it('then every page is in that language, its dates formatted for it, and a screenshot is written', async () => {
-        const pages = [
-          { name: 'settings-sms', key: ws.admin, hash: 'settings/sms', ready: '#sms-status' },
-          { name: 'billing', key: ws.admin, hash: 'billing', ready: '#addon-status' },
-          { name: 'settings-own-senders', key: ws.admin, hash: 'settings/sms/own', ready: '.account-number' },
-          {
-            name: 'communication',
-            key: ws.agent,
-            hash: 'communication',
-            ready: '#sent-messages',
-            // the New message dialog with its live count, as in the English screenshot
-            prepare: async (page: Page) => {
-              await page.locator('#new-message').click();
-              await page.locator('#compose-to').fill('+3546123456');
-              await page.locator('#compose-body').fill(lang === 'is' ? 'Kakan þín er tilbúin ☺ Sjáumst!' : 'Your cake is ready for pickup ☺ See you soon!');
-            },
-          },
-          { name: 'chat', key: ws.agent, hash: `chat/${conversationId}`, ready: '#history .bubble' },
-          { name: 'support', key: support, hash: `support/${requestId}`, ready: '#cand-1' },
-        ];
-        for (const p of pages as { name: string; key: string; hash: string; ready: string; prepare?: (page: Page) => Promise<void> }[]) {
+        const pages = everyConsolePage({
+          admin: ws.admin,
+          agent: ws.agent,
+          support,
+          ownSendersReady: '.account-number',
+          // the New message dialog with its live count, as in the English screenshot
+          draft: { to: '+3546123456', body: lang === 'is' ? 'Kakan þín er tilbúin ☺ Sjáumst!' : 'Your cake is ready for pickup ☺ See you soon!' },
+          chat: { hash: `chat/${conversationId}`, ready: '#history .bubble' },
+          supportPage: { hash: `support/${requestId}`, ready: '#cand-1' },
+        });
+        for (const p of pages) {
           const page = await tab(p.key);
           await page.goto(`${stack.url}/app/#/${p.hash}`);
           await page.locator(p.ready).first().waitFor();

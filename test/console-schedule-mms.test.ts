@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { launchBrowser, requireChromium, type TestBrowser, type TrackedPage } from './support/browser';
+import { consoleWords, launchBrowser, requireChromium, signInWithWords, type TestBrowser, type TrackedPage } from './support/browser';
 import { call, createTestWorkspace, startStack, type Stack, type TestWorkspace } from './support/stack';
 import { connectNumber, handsetSends, sharedNumber } from './support/inbound';
 import { eventually } from './outbound.support';
 import { samplePicture } from './support/picture';
-import { CONSOLE_DIR } from '../src/console/router';
 
 /*
  * The console's scheduled messages and pictures, in both languages, in headless Chromium: the
@@ -16,7 +14,6 @@ import { CONSOLE_DIR } from '../src/console/router';
  */
 
 const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
-const CATALOGUES: Record<string, Record<string, unknown>> = {};
 
 describe('console: scheduled messages and pictures (headless Chromium)', function () {
   this.timeout(120_000);
@@ -25,11 +22,6 @@ describe('console: scheduled messages and pictures (headless Chromium)', functio
 
   before(async function () {
     requireChromium(this);
-    for (const lang of ['is', 'en']) {
-      // As the browser loads a catalogue: an ES module.
-      const source = readFileSync(path.join(CONSOLE_DIR, 'i18n', `${lang}.js`), 'utf8');
-      CATALOGUES[lang] = (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)).default;
-    }
     stack = await startStack({ env: { SCHEDULE_HORIZON_DAYS: '7' } });
   });
   afterEach(() => {
@@ -50,7 +42,8 @@ describe('console: scheduled messages and pictures (headless Chromium)', functio
 
   for (const lang of ['is', 'en'] as const) {
     const locale = lang === 'is' ? 'is-IS' : 'en-US';
-    const word = (key: string) => CATALOGUES[lang][key] as string;
+    const words = consoleWords(lang);
+    const word = (key: string) => words[key] as string;
 
     describe(`when the browser asks for ${locale}`, () => {
       let browser: TestBrowser;
@@ -59,15 +52,7 @@ describe('console: scheduled messages and pictures (headless Chromium)', functio
       });
       after(async () => browser?.close());
 
-      async function signedIn(key: string): Promise<Page> {
-        const tracked = await browser.newPage();
-        tabs.push(tracked);
-        await tracked.page.goto(`${stack.url}/app/`);
-        await tracked.page.getByLabel(word('signin.key')).fill(key);
-        await tracked.page.getByRole('button', { name: word('signin.submit') }).click();
-        await tracked.page.getByRole('button', { name: word('app.signOut') }).waitFor();
-        return tracked.page;
-      }
+      const signedIn = (key: string) => signInWithWords(browser, tabs, stack.url, key, word);
 
       it('then the composer schedules a message, the list says when it goes, and Cancel ends it cancelled', async () => {
         const ws = await createTestWorkspace({ name: 'Bakaríið' });

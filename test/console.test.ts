@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { SmsChannel } from '../src/db/models';
-import { launchBrowser, requireChromium, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import { everyConsolePage, launchBrowser, requireChromium, signIn, type TestBrowser, type TrackedPage } from './support/browser';
+import { eventually } from './support/eventually';
+import { randomE164 } from './support/inbound';
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
 
 /*
@@ -126,16 +129,30 @@ describe('web console (headless Chromium)', function () {
   });
 
   describe('Settings → SMS / Text Messages', () => {
-    let ws: TestWorkspace;
-    let numbers: { id: string; e164: string }[];
-    let admin: Page;
-    before(async () => {
-      ws = await createTestWorkspace({ addon: false });
-      numbers = await carrierNumbers(3);
-    });
+    /** A workspace connected to a new carrier number, and its admin's tab on Settings → SMS saying so. */
+    async function connectedSettings() {
+      const ws = await createTestWorkspace();
+      const [number] = await carrierNumbers(1);
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: number.id } })).status, 200);
+      const admin = await tab(ws.admin);
+      await admin.goto(`${stack.url}/app/#/settings/sms`);
+      await admin.locator('#sms-status', { hasText: exact('Connected') }).waitFor();
+      return { ws, number, admin };
+    }
+
+    /** A new carrier number, chosen (not saved yet) in the Configure dialog of the admin's tab. */
+    async function chooseNewNumber(admin: Page) {
+      const [number] = await carrierNumbers(1);
+      await admin.getByRole('button', { name: 'Configure' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Configure SMS' });
+      await dialog.getByLabel('Number').locator(`option[value="${number.id}"]`).waitFor({ state: 'attached' });
+      await dialog.getByLabel('Number').selectOption(number.id);
+      return { dialog, chosen: number };
+    }
 
     it('when the add-on is off, then the banner shows and its link leads to Billing where the admin turns it on', async () => {
-      admin = await tab(ws.admin);
+      const ws = await createTestWorkspace({ addon: false });
+      const admin = await tab(ws.admin);
       await admin.goto(`${stack.url}/app/#/settings/sms`);
       const banner = admin.locator('#addon-banner');
       await banner.waitFor();
@@ -156,6 +173,10 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the admin configures a shared number and saves, then the status turns Connected', async () => {
+      const ws = await createTestWorkspace();
+      const numbers = await carrierNumbers(3);
+      const admin = await tab(ws.admin);
+      await admin.goto(`${stack.url}/app/#/settings/sms`);
       await admin.getByRole('button', { name: 'Configure' }).click();
       const dialog = admin.getByRole('dialog', { name: 'Configure SMS' });
       const select = dialog.getByLabel('Number');
@@ -172,23 +193,19 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the admin switches to another number, then the page shows it and the API agrees', async () => {
-      await admin.getByRole('button', { name: 'Configure' }).click();
-      const dialog = admin.getByRole('dialog', { name: 'Configure SMS' });
-      await dialog.getByLabel('Number').locator(`option[value="${numbers[1].id}"]`).waitFor({ state: 'attached' });
-      await dialog.getByLabel('Number').selectOption(numbers[1].id);
+      const { ws, admin } = await connectedSettings();
+      const { dialog, chosen: other } = await chooseNewNumber(admin);
       await dialog.getByRole('button', { name: 'Save' }).click();
-      await admin.locator('#sms-number', { hasText: numbers[1].e164 }).waitFor();
+      await admin.locator('#sms-number', { hasText: other.e164 }).waitFor();
       const res = await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin });
-      assert.equal(res.body.number.id, numbers[1].id);
+      assert.equal(res.body.number.id, other.id);
     });
 
     it('when another workspace takes the chosen number first, then Save shows why in the dialog', async () => {
-      await admin.getByRole('button', { name: 'Configure' }).click();
-      const dialog = admin.getByRole('dialog', { name: 'Configure SMS' });
-      await dialog.getByLabel('Number').locator(`option[value="${numbers[2].id}"]`).waitFor({ state: 'attached' });
-      await dialog.getByLabel('Number').selectOption(numbers[2].id);
+      const { number, admin } = await connectedSettings();
+      const { dialog, chosen: wanted } = await chooseNewNumber(admin);
       const rival = await createTestWorkspace();
-      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${rival.id}/sms`, { key: rival.admin, body: { numberId: numbers[2].id } })).status, 200);
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${rival.id}/sms`, { key: rival.admin, body: { numberId: wanted.id } })).status, 200);
       await dialog.getByRole('button', { name: 'Save' }).click();
       const error = dialog.locator('#configure-error');
       await error.waitFor();
@@ -198,10 +215,11 @@ describe('web console (headless Chromium)', function () {
       await admin.getByRole('dialog').waitFor({ state: 'detached' });
       // focus returns to the button that opened the dialog
       assert.equal(await admin.evaluate(() => document.activeElement?.id), 'sms-configure');
-      assert.match(await admin.locator('#sms-number').innerText(), new RegExp(`^\\${numbers[1].e164}`));
+      assert.match(await admin.locator('#sms-number').innerText(), new RegExp(`^\\${number.e164}`));
     });
 
     it('when the admin turns Enabled off, then the status is Disabled; on again, Connected', async () => {
+      const { ws, admin } = await connectedSettings();
       const enabled = admin.getByRole('switch', { name: 'Enabled' });
       assert.equal(await enabled.isChecked(), true);
       await enabled.press('Space');
@@ -213,8 +231,9 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the admin disconnects, then a confirmation comes first and the status turns Disconnected', async () => {
+      const { ws, number, admin } = await connectedSettings();
       await admin.getByRole('button', { name: 'Disconnect' }).click();
-      const dialog = admin.getByRole('dialog', { name: `Disconnect ${numbers[1].e164}?` });
+      const dialog = admin.getByRole('dialog', { name: `Disconnect ${number.e164}?` });
       await dialog.waitFor();
       // the safe choice has focus: Enter does not disconnect by accident
       await dialog.getByRole('button', { name: 'Keep connected' }).press('Enter');
@@ -230,6 +249,7 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when an agent opens Settings, then the page says it needs the admin role and shows no controls', async () => {
+      const ws = await createTestWorkspace();
       const agent = await tab(ws.agent);
       const nav = await agent.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
       assert.deepEqual(nav, ['Communication', 'Chat']);
@@ -276,6 +296,29 @@ describe('web console (headless Chromium)', function () {
       assert.equal(res.status, 200);
     });
 
+    /**
+     * Our text to `to`, delivered: the one the Communication test sent, or (that test not run) one
+     * sent here through the API.
+     */
+    async function delivered(to: string, body: string) {
+      const atCarrier = (await call(stack.sandbox.url, 'GET', `/sandbox/messages?to=${encodeURIComponent(to)}`)).body.messages as { body: string }[];
+      if (atCarrier.some((m) => m.body === body)) return;
+      const sent = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/messages`, { key: ws.agent, body: { channel: 'sms', to, body } });
+      assert.equal(sent.status, 202, JSON.stringify(sent.body));
+      await eventually('the text to be delivered', async () => (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/messages/${sent.body.id}`, { key: ws.agent })).body.status === 'delivered');
+    }
+
+    /** Communication's New message dialog in `page` (by default the agent's tab), with `to` and `body` written in. */
+    async function newMessage(to: string, body: string, page?: Page) {
+      const p = page ?? (agent ??= await tab(ws.agent));
+      await p.goto(`${stack.url}/app/#/communication`);
+      await p.getByRole('button', { name: 'New' }).click();
+      const dialog = p.getByRole('dialog', { name: 'New message' });
+      await dialog.getByLabel('To').fill(to);
+      await dialog.getByLabel('Message').fill(body);
+      return dialog;
+    }
+
     it('when the agent writes a message, then the count of characters, segments and encoding follows as the carrier counts', async function () {
       needs(this, 'POST /v1/workspaces/{ws}/messages');
       agent = await tab(ws.agent);
@@ -309,12 +352,7 @@ describe('web console (headless Chromium)', function () {
 
     it('when the agent sends an SMS from Communication, then its status moves to Delivered and the carrier got it once', async function () {
       needs(this, 'POST /v1/workspaces/{ws}/messages', 'GET /v1/workspaces/{ws}/messages/{id}');
-      agent ??= await tab(ws.agent);
-      await agent.goto(`${stack.url}/app/#/communication`);
-      await agent.getByRole('button', { name: 'New' }).click();
-      const dialog = agent.getByRole('dialog', { name: 'New message' });
-      await dialog.getByLabel('To').fill(customer);
-      await dialog.getByLabel('Message').fill('Your cake is ready for pickup ☺');
+      const dialog = await newMessage(customer, 'Your cake is ready for pickup ☺');
       const shown = await dialog.locator('.count').innerText();
       await dialog.getByRole('button', { name: 'Send' }).click();
       await dialog.waitFor({ state: 'detached' });
@@ -331,12 +369,7 @@ describe('web console (headless Chromium)', function () {
 
     it('when the recipient is not a phone number, then the dialog says so and nothing is sent', async function () {
       needs(this, 'POST /v1/workspaces/{ws}/messages');
-      agent ??= await tab(ws.agent);
-      await agent.goto(`${stack.url}/app/#/communication`);
-      await agent.getByRole('button', { name: 'New' }).click();
-      const dialog = agent.getByRole('dialog', { name: 'New message' });
-      await dialog.getByLabel('To').fill('12345');
-      await dialog.getByLabel('Message').fill('Hello');
+      const dialog = await newMessage('12345', 'Hello');
       await dialog.getByRole('button', { name: 'Send' }).click();
       await dialog.locator('#compose-error', { hasText: '12345 is not a valid phone number' }).waitFor();
       assert.equal(await dialog.isVisible(), true);
@@ -345,12 +378,7 @@ describe('web console (headless Chromium)', function () {
 
     it('when the handset is unreachable, then the message ends Not delivered with the reason in words', async function () {
       needs(this, 'POST /v1/workspaces/{ws}/messages', 'GET /v1/workspaces/{ws}/messages/{id}');
-      agent ??= await tab(ws.agent);
-      await agent.goto(`${stack.url}/app/#/communication`);
-      await agent.getByRole('button', { name: 'New' }).click();
-      const dialog = agent.getByRole('dialog', { name: 'New message' });
-      await dialog.getByLabel('To').fill(UNREACHABLE);
-      await dialog.getByLabel('Message').fill('Are you there?');
+      const dialog = await newMessage(UNREACHABLE, 'Are you there?');
       await dialog.getByRole('button', { name: 'Send' }).click();
       const item = agent.locator('.sent').first();
       await item.locator('[data-role=status]', { hasText: exact('Not delivered') }).waitFor();
@@ -359,6 +387,7 @@ describe('web console (headless Chromium)', function () {
 
     it('when the customer replies through the carrier, then the reply appears in Chat under the SMS icon without a reload', async function () {
       needs(this, 'GET /v1/workspaces/{ws}/conversations', 'GET /v1/workspaces/{ws}/conversations/{id}/messages', 'POST /webhooks/twilio/sms');
+      if (routes.has('POST /v1/workspaces/{ws}/messages')) await delivered(customer, 'Your cake is ready for pickup ☺');
       agent ??= await tab(ws.agent);
       await agent.goto(`${stack.url}/app/#/chat`);
       await agent.getByRole('heading', { name: 'Chat' }).waitFor();
@@ -404,30 +433,17 @@ describe('web console (headless Chromium)', function () {
     it('when the add-on is off, then the agent sees sending refused with the way to turn it on', async function () {
       needs(this, 'POST /v1/workspaces/{ws}/messages');
       const off = await createTestWorkspace({ addon: false });
-      const page = await tab(off.agent);
-      await page.goto(`${stack.url}/app/#/communication`);
-      await page.getByRole('button', { name: 'New' }).click();
-      const dialog = page.getByRole('dialog', { name: 'New message' });
-      await dialog.getByLabel('To').fill(customer);
-      await dialog.getByLabel('Message').fill('Hello');
+      const dialog = await newMessage(customer, 'Hello', await tab(off.agent));
       await dialog.getByRole('button', { name: 'Send' }).click();
       await dialog.locator('#compose-error', { hasText: /Text Messages add-on is not active.*Billing/ }).waitFor();
     });
   });
 
   describe('custom numbers: the admin asks, support approves', () => {
-    let ws: TestWorkspace;
-    let admin: Page;
-    let support: Page;
-    let requestId: string;
-
-    before(async () => {
-      ws = await createTestWorkspace({ name: 'Florist' });
-    });
-
     it('when the admin requests a custom number from the Configure dialog, then the request and its timeline show', async function () {
       needs(this, 'POST /v1/workspaces/{ws}/sms/number-requests', 'GET /v1/workspaces/{ws}/sms/number-requests');
-      admin = await tab(ws.admin);
+      const ws = await createTestWorkspace({ name: 'Florist' });
+      const admin = await tab(ws.admin);
       await admin.goto(`${stack.url}/app/#/settings/sms`);
       await admin.getByRole('button', { name: 'Configure' }).click();
       await admin.getByRole('button', { name: 'Request custom number' }).click();
@@ -449,13 +465,22 @@ describe('web console (headless Chromium)', function () {
       assert.equal(await request.getAttribute('data-status'), 'pending_approval');
       assert.match(await request.locator('h3').innerText(), /US local, area code 415 — Waiting for approval/);
       assert.ok((await request.locator('.timeline li').count()) >= 1);
-      requestId = (await request.getAttribute('id'))!.replace(/^req-/, '');
     });
 
     it('when support approves a candidate in the support page, then the number appears in the admin\'s dropdown', async function () {
       needs(this, 'GET /v1/support/number-requests', 'GET /v1/support/number-requests/{id}/candidates', 'POST /v1/support/number-requests/{id}/approve');
-      if (!requestId) this.skip();
-      support = await tab(await supportKey());
+      // the admin's request, and the admin's Settings page following it
+      const ws = await createTestWorkspace({ name: 'Florist' });
+      const asked = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/number-requests`, {
+        key: ws.admin,
+        body: { country: 'US', type: 'local', areaCode: '415', note: 'For the new shop' },
+      });
+      assert.equal(asked.status, 202, JSON.stringify(asked.body));
+      const requestId: string = asked.body.id;
+      const admin = await tab(ws.admin);
+      await admin.goto(`${stack.url}/app/#/settings/sms`);
+      await admin.locator(`#req-${requestId}[data-status=pending_approval]`).waitFor();
+      const support = await tab(await supportKey());
       const nav = await support.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
       assert.deepEqual(nav, ['Support']);
       await support.locator(`#queue-${requestId}`).click();
@@ -481,9 +506,10 @@ describe('web console (headless Chromium)', function () {
 
     it('when support rejects without a reason, then it is asked for one; with one, the request is Rejected', async function () {
       needs(this, 'POST /v1/support/number-requests/{id}/reject');
+      const ws = await createTestWorkspace({ name: 'Florist' });
       const res = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/number-requests`, { key: ws.admin, body: { country: 'US', type: 'toll_free' } });
       assert.equal(res.status, 202, JSON.stringify(res.body));
-      support ??= await tab(await supportKey());
+      const support = await tab(await supportKey());
       await support.goto(`${stack.url}/app/#/support/${res.body.id}`);
       const detail = support.locator('#request-detail');
       await detail.getByRole('button', { name: 'Reject' }).click();
@@ -498,24 +524,36 @@ describe('web console (headless Chromium)', function () {
   });
 
   describe('Settings → SMS → Your own senders', () => {
-    let ws: TestWorkspace;
-    let admin: Page;
-    const account = { accountSid: `AC${'d'.repeat(32)}`, authToken: 'own-account-token-1' };
-    let numberSid: string;
-    let e164: string;
-
-    before(async () => {
-      ws = await createTestWorkspace({ name: 'Bakaríið' });
+    /** A new workspace, and a Twilio account of its own at the carrier (not added yet) whose one number we may not change. */
+    async function ownAccount() {
+      const ws = await createTestWorkspace({ name: 'Bakaríið' });
+      const account = { accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: 'own-account-token-1' };
       const made = await call(stack.sandbox.url, 'POST', '/sandbox/accounts', { body: { ...account, readOnlyNumbers: true } });
       assert.equal(made.status, 201);
-      e164 = `+1415${String(Date.now() % 10_000_000).padStart(7, '0')}`;
+      const e164 = randomE164();
       const n = await call(stack.sandbox.url, 'POST', '/sandbox/numbers', { body: { accountSid: account.accountSid, phoneNumber: e164, type: 'local', smsUrl: 'https://old-crm.example.test/sms' } });
       assert.equal(n.status, 201, JSON.stringify(n.body));
-      numberSid = n.body.sid;
-    });
+      return { ws, account, e164, numberSid: n.body.sid as string };
+    }
+
+    /** ownAccount(), added to its workspace (its number connected too, if asked), and the admin's tab on Your own senders. */
+    async function addedAccount(options: { connectNumber?: boolean } = {}) {
+      const own = await ownAccount();
+      const { ws, account, numberSid } = own;
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin, body: account })).status, 200);
+      if (options.connectNumber) {
+        const connected = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/provider-account/numbers/${numberSid}/connect`, { key: ws.admin });
+        assert.equal(connected.status, 200, JSON.stringify(connected.body));
+      }
+      const admin = await tab(ws.admin);
+      await admin.goto(`${stack.url}/app/#/settings/sms/own`);
+      await admin.locator(`#account-number-${numberSid}`).waitFor();
+      return { ...own, admin };
+    }
 
     it('when the admin adds a Twilio account with a wrong token, then the page says so in its words and nothing is saved; with the right one, its numbers show', async () => {
-      admin = await tab(ws.admin);
+      const { ws, account, numberSid } = await ownAccount();
+      const admin = await tab(ws.admin);
       await admin.goto(`${stack.url}/app/#/settings/sms`);
       await admin.getByRole('link', { name: 'Your own Twilio account and sender IDs →' }).click();
       await admin.getByRole('heading', { name: 'Settings → SMS → Your own senders' }).waitFor();
@@ -539,6 +577,7 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the account does not let us set the webhook, then Connect connects the number and shows the exact URL and steps', async () => {
+      const { ws, e164, numberSid, admin } = await addedAccount();
       await admin.locator(`#connect-${numberSid}`).click();
       const manual = admin.locator('#manual-webhook');
       await manual.waitFor();
@@ -550,6 +589,7 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the admin registers a sender ID and connects it, then Settings and the composer say nobody can reply', async () => {
+      const { ws, admin } = await addedAccount();
       await admin.getByRole('textbox', { name: 'Sender ID' }).fill('BAKARI');
       await admin.getByLabel('Country').fill('us');
       await admin.getByRole('button', { name: 'Register' }).click();
@@ -577,7 +617,15 @@ describe('web console (headless Chromium)', function () {
     });
 
     it('when the admin removes the account, then a confirmation comes first, and its number and sender ID leave with it', async () => {
-      await admin.goto(`${stack.url}/app/#/settings/sms/own`);
+      // the account's number connected once, then a sender ID registered on the account and connected instead
+      const { ws, account, e164, admin } = await addedAccount({ connectNumber: true });
+      const senderId = 'KONDITORI';
+      const sender = await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/sender-ids`, { key: ws.admin, body: { senderId, country: 'IS' } });
+      assert.equal(sender.status, 201, JSON.stringify(sender.body));
+      assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: sender.body.id } })).status, 200);
+      const before = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms/numbers`, { key: ws.admin })).body.data as { e164: string }[];
+      assert.ok(before.some((n) => n.e164 === e164) && before.some((n) => n.e164 === senderId), JSON.stringify(before));
+      await admin.reload();
       await admin.getByRole('button', { name: 'Remove account' }).click();
       const dialog = admin.getByRole('dialog', { name: `Remove the account ${account.accountSid}?` });
       await dialog.getByRole('button', { name: 'Keep the account' }).press('Enter');
@@ -587,8 +635,8 @@ describe('web console (headless Chromium)', function () {
       await admin.getByRole('dialog').getByRole('button', { name: 'Remove account' }).click();
       await admin.getByRole('button', { name: 'Check and save' }).waitFor();
       const offered = (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms/numbers`, { key: ws.admin })).body.data as { e164: string }[];
-      // BAKARI was registered on the workspace's own account (it had one): both go, and so does the connection
-      assert.ok(!offered.some((n) => n.e164 === e164 || n.e164 === 'BAKARI'), JSON.stringify(offered));
+      // the sender ID was registered on the workspace's own account (it had one): both go, and so does the connection
+      assert.ok(!offered.some((n) => n.e164 === e164 || n.e164 === senderId), JSON.stringify(offered));
       assert.equal((await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin })).body.status, 'disconnected');
     });
   });
@@ -615,32 +663,21 @@ describe('web console (headless Chromium)', function () {
         body: { country: 'US', type: 'local', areaCode: '415', note: 'A number of our own for the bakery' },
       });
       const requestId: string | undefined = pending.status === 202 ? pending.body.id : undefined;
-      const pages: { name: string; key: string; hash: string; ready: string; prepare?: (page: Page) => Promise<void> }[] = [
-        { name: 'settings-sms', key: ws.admin, hash: 'settings/sms', ready: '#sms-status' },
-        { name: 'billing', key: ws.admin, hash: 'billing', ready: '#addon-status' },
-        { name: 'settings-own-senders', key: ws.admin, hash: 'settings/sms/own', ready: '#sender-form' },
-        {
-          name: 'communication',
-          key: ws.agent,
-          hash: 'communication',
-          ready: '#sent-messages',
-          prepare: async (page) => {
-            await page.getByRole('button', { name: 'New' }).click();
-            await page.getByLabel('To').fill('+14155550142');
-            await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Your cake is ready for pickup ☺ See you soon!');
-          },
-        },
-        { name: 'chat', key: ws.agent, hash: conversations[0] ? `chat/${conversations[0].id}` : 'chat', ready: conversations[0] ? '#history' : '#threads' },
-        {
-          name: 'support',
-          key: supportSecret,
+      const pages = everyConsolePage({
+        admin: ws.admin,
+        agent: ws.agent,
+        support: supportSecret,
+        ownSendersReady: '#sender-form',
+        draft: { to: '+14155550142', body: 'Your cake is ready for pickup ☺ See you soon!' },
+        chat: { hash: conversations[0] ? `chat/${conversations[0].id}` : 'chat', ready: conversations[0] ? '#history' : '#threads' },
+        supportPage: {
           hash: requestId ? `support/${requestId}` : 'support',
           ready: requestId ? '#detail-status' : '#queue',
           prepare: async (page) => {
             if (requestId) await page.locator('#cand-1').waitFor();
           },
         },
-      ];
+      });
 
       const signin = await browser.newPage();
       tabs.push(signin);

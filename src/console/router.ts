@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { Router } from 'express';
+import { SEGMENTS_MODULE, serveSegmentsModule } from './vendor';
 
 /** Where the console's files live: plain HTML, CSS and ES modules, served as they are (no build step). */
 export const CONSOLE_DIR = path.join(__dirname, 'public');
@@ -12,6 +13,7 @@ export const CONSOLE_PATH = '/app';
 export function consoleRouter(): Router {
   const router = Router();
   router.get('/', (_req, res) => res.redirect(302, `${CONSOLE_PATH}/`));
+  router.get(`${CONSOLE_PATH}/${SEGMENTS_MODULE}`, serveSegmentsModule);
   router.use(
     CONSOLE_PATH,
     express.static(CONSOLE_DIR, {

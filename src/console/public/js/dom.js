@@ -30,6 +30,16 @@ export function replace(el, ...children) {
   return el;
 }
 
+/** A page in the main area: its title as the one h1, then its content. */
+export const showPage = (main, title, ...content) => replace(main, h('h1', {}, title), ...content);
+
+/** A labelled input; `help` ({ id, text }), when given, stands under it and is named by its aria-describedby. */
+export const field = (label, attrs, help) => [
+  h('label', { for: attrs.id }, label),
+  h('input', help ? { ...attrs, 'aria-describedby': help.id } : attrs),
+  help ? h('p', { class: 'help', id: help.id }, help.text) : null,
+];
+
 let counter = 0;
 /** A unique id for label/aria wiring. */
 export const uid = (prefix) => `${prefix}-${++counter}`;

@@ -1,11 +1,25 @@
-// The console's words and formats. Every string a person reads comes from one catalogue per
-// language (../i18n/<lang>.js); dates and numbers go through Intl in the chosen language.
-// Icelandic is the default when the browser asks for it; a choice made in the switch is
-// remembered in localStorage (it is a preference of the browser, not of the key).
-import en from '../i18n/en.js';
-import is from '../i18n/is.js';
+// The console's words and formats. Every string a person reads comes from the catalogues in
+// ../i18n/, one per page or area, where each entry holds every language side by side (so none can
+// lack a translation; test/console-i18n.test.ts checks it); dates and numbers go through Intl in
+// the chosen language. `{name}` is filled in by t(); an entry of { one, other } is a plural chosen
+// by `count` (Icelandic "one" is also 21, 31…). Icelandic is the default when the browser asks
+// for it; a choice made in the switch is remembered in localStorage (it is a preference of the
+// browser, not of the key).
+import app from '../i18n/app.json' with { type: 'json' };
+import errors from '../i18n/errors.json' with { type: 'json' };
+import vocabulary from '../i18n/vocabulary.json' with { type: 'json' };
+import carrier from '../i18n/carrier.json' with { type: 'json' };
+import messages from '../i18n/messages.json' with { type: 'json' };
+import settings from '../i18n/settings.json' with { type: 'json' };
+import billing from '../i18n/billing.json' with { type: 'json' };
+import ownSenders from '../i18n/own-senders.json' with { type: 'json' };
+import support from '../i18n/support.json' with { type: 'json' };
 
-export const CATALOGUES = { is, en };
+const ENTRIES = { ...app, ...errors, ...vocabulary, ...carrier, ...messages, ...settings, ...billing, ...ownSenders, ...support };
+/** One catalogue per language, key → text, in the switch's order. */
+export const CATALOGUES = Object.fromEntries(
+  ['is', 'en'].map((language) => [language, Object.fromEntries(Object.entries(ENTRIES).map(([key, entry]) => [key, entry[language]]))]),
+);
 /** Each language named in itself, for the switch. */
 export const LANGUAGE_NAMES = { is: 'Íslenska', en: 'English' };
 const STORAGE_KEY = 'console.lang';

@@ -1,7 +1,7 @@
 // The console shell: sign-in with an API key, the navigation the key's role may use, the language
 // switch, and a hash router (#/chat/conv_1) so one static index.html serves every page.
 import { api, session, ApiError } from './api.js';
-import { h, replace, errorSlot, showError, busy } from './dom.js';
+import { h, replace, showPage, errorSlot, showError, busy } from './dom.js';
 import { t, currentLanguage, setLanguage, LANGUAGE_NAMES, CATALOGUES } from './i18n.js';
 import * as settingsSms from './pages/settings-sms.js';
 import * as billing from './pages/billing.js';
@@ -89,11 +89,7 @@ async function route() {
   document.title = `${titleOf(entry)} · ${t('app.title')}`;
   if (!entry.roles.includes(me.role)) {
     const roles = entry.roles.map((r) => t(`role.${r}`)).join(t('app.or'));
-    replace(
-      main,
-      h('h1', {}, titleOf(entry)),
-      h('p', { class: 'notice', role: 'alert', id: 'forbidden' }, t('app.forbidden', { page: t(entry.label), roles, role: t(`role.${me.role}`) })),
-    );
+    showPage(main, titleOf(entry), h('p', { class: 'notice', role: 'alert', id: 'forbidden' }, t('app.forbidden', { page: t(entry.label), roles, role: t(`role.${me.role}`) })));
     return;
   }
   const ctx = { main, me, params, navigate };
@@ -103,7 +99,7 @@ async function route() {
     if (current === routing) cleanup = stop;
     else stop?.();
   } catch (error) {
-    replace(main, h('h1', {}, titleOf(entry)), h('p', { class: 'error', role: 'alert' }, error.message));
+    showPage(main, titleOf(entry), h('p', { class: 'error', role: 'alert' }, error.message));
   }
 }
 

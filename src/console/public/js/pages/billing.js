@@ -1,12 +1,12 @@
 // Billing (admin): the Text Messages add-on, which every SMS feature stands behind.
 import { api, wsPath } from '../api.js';
-import { h, replace, errorSlot, showError, busy } from '../dom.js';
+import { h, replace, showPage, errorSlot, showError, busy } from '../dom.js';
 import { t } from '../i18n.js';
 
 export async function render({ main, me }) {
   const slot = errorSlot('billing-error');
   const card = h('section', { class: 'card', 'aria-labelledby': 'addon-title' });
-  replace(main, h('h1', {}, t('billing.title')), card);
+  showPage(main, t('billing.title'), card);
 
   function draw(active) {
     const toggle = h('button', { type: 'button', class: active ? '' : 'primary', id: 'addon-toggle' }, active ? t('billing.turnOff') : t('billing.turnOn'));

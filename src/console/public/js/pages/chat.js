@@ -2,7 +2,7 @@
 // and unread count; a thread's full history with delivery status, and a reply box. Polling
 // brings new inbound messages in without a reload.
 import { api, wsPath } from '../api.js';
-import { h, replace, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
+import { h, replace, showPage, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
 import { messageStatus, channelOf, failureReason } from '../labels.js';
 import { t, formatNumber } from '../i18n.js';
 import { messageBox, newIdempotencyKey } from '../composer.js';
@@ -17,11 +17,7 @@ export async function render({ main, me, params }) {
   const listError = errorSlot('threads-error');
   const threads = h('ul', { class: 'plain threads', id: 'threads', 'aria-label': t('chat.conversations') });
   const pane = h('section', { class: 'thread', id: 'thread', 'aria-label': t('chat.conversation') });
-  replace(
-    main,
-    h('h1', {}, t('chat.title')),
-    h('div', { class: `chat ${selectedId ? 'has-thread' : ''}` }, h('div', { class: 'thread-list' }, listError, threads), pane),
-  );
+  showPage(main, t('chat.title'), h('div', { class: `chat ${selectedId ? 'has-thread' : ''}` }, h('div', { class: 'thread-list' }, listError, threads), pane));
 
   let lastList = '';
   let conversation = null;

@@ -3,8 +3,9 @@
 // texts go and Connect, the exact manual steps when the account does not let us set the webhook,
 // Remove with a confirmation; and alphanumeric sender IDs, which nobody can reply to.
 import { api, wsPath, ApiError } from '../api.js';
-import { h, replace, errorSlot, showError, showFormError, busy, openDialog, timeEl } from '../dom.js';
+import { h, replace, field, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
 import { t } from '../i18n.js';
+import { confirmDialog } from '../confirm.js';
 
 export async function render({ main, me }) {
   const path = (rest) => wsPath(me, `/sms${rest}`);
@@ -99,32 +100,37 @@ export async function render({ main, me }) {
     );
   }
 
+  /**
+   * Saves the account with the token typed in `token` (the API checks both with Twilio first). The
+   * token never lingers in the page: a failure empties its field, a success redraws the form.
+   */
+  function saveAccountOnSubmit(form, slot, submit, token, accountSid) {
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      showFormError(form, slot, null);
+      const body = { accountSid: accountSid(), authToken: token.value.trim() };
+      try {
+        await busy(submit, () => api('PUT', path('/provider-account'), body));
+        await drawAccount(h('p', { class: 'notice', role: 'status', id: 'account-saved' }, t('own.saved')));
+      } catch (err) {
+        token.value = '';
+        showFormError(form, slot, err);
+      }
+    });
+  }
+
   function accountForm() {
     const slot = errorSlot('account-error');
     const submit = h('button', { type: 'submit', class: 'primary', id: 'account-save' }, t('own.save'));
     const form = h(
       'form',
       { novalidate: true, id: 'account-form' },
-      h('label', { for: 'account-sid-input' }, t('own.accountSid')),
-      h('input', { id: 'account-sid-input', name: 'accountSid', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'AC…' }),
-      h('label', { for: 'account-token-input' }, t('own.authToken')),
-      h('input', { id: 'account-token-input', name: 'authToken', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true }),
+      field(t('own.accountSid'), { id: 'account-sid-input', name: 'accountSid', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'AC…' }),
+      field(t('own.authToken'), { id: 'account-token-input', name: 'authToken', type: 'password', autocomplete: 'off', spellcheck: 'false', required: true }),
       slot,
       h('div', { class: 'actions' }, submit),
     );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      showFormError(form, slot, null);
-      const body = { accountSid: form.elements.namedItem('accountSid').value.trim(), authToken: form.elements.namedItem('authToken').value.trim() };
-      try {
-        await busy(submit, () => api('PUT', path('/provider-account'), body));
-        await drawAccount(h('p', { class: 'notice', role: 'status', id: 'account-saved' }, t('own.saved')));
-      } catch (err) {
-        // the token field is emptied whatever happened: it never lingers in the page
-        form.elements.namedItem('authToken').value = '';
-        showFormError(form, slot, err);
-      }
-    });
+    saveAccountOnSubmit(form, slot, submit, form.elements.namedItem('authToken'), () => form.elements.namedItem('accountSid').value.trim());
     return form;
   }
 
@@ -141,46 +147,20 @@ export async function render({ main, me }) {
       slot,
       h('div', { class: 'actions' }, submit),
     );
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      showFormError(form, slot, null);
-      const accountSid = document.getElementById('account-sid').textContent;
-      try {
-        await busy(submit, () => api('PUT', path('/provider-account'), { accountSid, authToken: input.value.trim() }));
-        await drawAccount(h('p', { class: 'notice', role: 'status', id: 'account-saved' }, t('own.saved')));
-      } catch (err) {
-        input.value = '';
-        showFormError(form, slot, err);
-      }
-    });
+    saveAccountOnSubmit(form, slot, submit, input, () => document.getElementById('account-sid').textContent);
     return form;
   }
 
   function confirmRemove(opener, account) {
-    const slot = errorSlot('remove-error');
-    const yes = h('button', { type: 'submit', class: 'danger', id: 'remove-confirm' }, t('own.remove'));
-    const no = h('button', { type: 'button', autofocus: true }, t('own.keep'));
-    const form = h(
-      'form',
-      { method: 'dialog' },
-      h('h2', { id: 'remove-title' }, t('own.removeTitle', { sid: account.accountSid })),
-      h('p', { id: 'remove-desc' }, t('own.removeDesc')),
-      slot,
-      h('div', { class: 'actions' }, yes, no),
-    );
-    const dialog = h('dialog', { 'aria-labelledby': 'remove-title', 'aria-describedby': 'remove-desc', id: 'remove-dialog' }, form);
-    no.addEventListener('click', () => dialog.close());
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      try {
-        await busy(yes, () => api('DELETE', path('/provider-account')));
-        dialog.close();
-        await drawAccount();
-      } catch (err) {
-        showError(slot, err);
-      }
+    confirmDialog(opener, {
+      name: 'remove',
+      title: t('own.removeTitle', { sid: account.accountSid }),
+      description: t('own.removeDesc'),
+      confirm: t('own.remove'),
+      keep: t('own.keep'),
+      action: () => api('DELETE', path('/provider-account')),
+      then: () => drawAccount(),
     });
-    openDialog(dialog, opener);
   }
 
   async function drawSenders() {
@@ -190,12 +170,8 @@ export async function render({ main, me }) {
     const form = h(
       'form',
       { novalidate: true, id: 'sender-form' },
-      h('label', { for: 'sender-id-input' }, t('own.senderId')),
-      h('input', { id: 'sender-id-input', name: 'senderId', maxlength: 11, autocomplete: 'off', required: true, 'aria-describedby': 'sender-id-help' }),
-      h('p', { class: 'help', id: 'sender-id-help' }, t('own.senderIdHelp')),
-      h('label', { for: 'sender-country-input' }, t('own.country')),
-      h('input', { id: 'sender-country-input', name: 'country', maxlength: 2, autocomplete: 'off', required: true, 'aria-describedby': 'sender-country-help' }),
-      h('p', { class: 'help', id: 'sender-country-help' }, t('own.countryHelp')),
+      field(t('own.senderId'), { id: 'sender-id-input', name: 'senderId', maxlength: 11, autocomplete: 'off', required: true }, { id: 'sender-id-help', text: t('own.senderIdHelp') }),
+      field(t('own.country'), { id: 'sender-country-input', name: 'country', maxlength: 2, autocomplete: 'off', required: true }, { id: 'sender-country-help', text: t('own.countryHelp') }),
       slot,
       h('div', { class: 'actions' }, submit),
     );

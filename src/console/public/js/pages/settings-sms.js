@@ -2,9 +2,10 @@
 // Request custom number), the Enabled switch, Disconnect with a confirmation, the add-on banner
 // and webhook health, and the custom-number requests with their timelines.
 import { api, wsPath, ApiError } from '../api.js';
-import { h, replace, errorSlot, showError, showFormError, busy, openDialog, timeEl } from '../dom.js';
+import { h, replace, showPage, errorSlot, showError, showFormError, busy, openDialog, timeEl } from '../dom.js';
 import { channelStatus, numberLabel } from '../labels.js';
 import { t } from '../i18n.js';
+import { confirmDialog } from '../confirm.js';
 import { poller } from '../poll.js';
 import { requestsSection } from './number-requests.js';
 
@@ -19,7 +20,7 @@ export async function render({ main, me }) {
   const content = h('div');
   // Requests redraw on their own (they are polled while one is open): the controls above keep focus.
   const requestsBox = h('div');
-  replace(main, h('h1', {}, t('nav.settingsTitle')), pageError, content, requestsBox);
+  showPage(main, t('nav.settingsTitle'), pageError, content, requestsBox);
   let openRequests = false;
 
   async function refresh() {
@@ -237,30 +238,15 @@ export async function render({ main, me }) {
   }
 
   function confirmDisconnect(opener, channel) {
-    const slot = errorSlot('disconnect-error');
-    const yes = h('button', { type: 'submit', class: 'danger', id: 'disconnect-confirm' }, t('settings.disconnect'));
-    const no = h('button', { type: 'button', autofocus: true }, t('settings.keepConnected'));
-    const form = h(
-      'form',
-      { method: 'dialog' },
-      h('h2', { id: 'disconnect-title' }, t('settings.disconnectTitle', { number: channel.number?.e164 ?? t('settings.theNumber') })),
-      h('p', { id: 'disconnect-desc' }, t('settings.disconnectDesc')),
-      slot,
-      h('div', { class: 'actions' }, yes, no),
-    );
-    const dialog = h('dialog', { 'aria-labelledby': 'disconnect-title', 'aria-describedby': 'disconnect-desc', id: 'disconnect-dialog' }, form);
-    no.addEventListener('click', () => dialog.close());
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      try {
-        await busy(yes, () => api('DELETE', path()));
-        dialog.close();
-        await refresh();
-      } catch (err) {
-        showError(slot, err);
-      }
+    confirmDialog(opener, {
+      name: 'disconnect',
+      title: t('settings.disconnectTitle', { number: channel.number?.e164 ?? t('settings.theNumber') }),
+      description: t('settings.disconnectDesc'),
+      confirm: t('settings.disconnect'),
+      keep: t('settings.keepConnected'),
+      action: () => api('DELETE', path()),
+      then: refresh,
     });
-    openDialog(dialog, opener);
   }
 
   try {

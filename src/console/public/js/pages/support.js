@@ -1,7 +1,7 @@
 // Support (platform staff): the queue of custom-number requests, a request's candidate numbers,
 // approve (with a chosen number) or reject with a reason, and the timeline.
 import { api } from '../api.js';
-import { h, replace, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
+import { h, replace, showPage, errorSlot, showError, showFormError, busy, timeEl } from '../dom.js';
 import { requestStatus, typeLabel } from '../labels.js';
 import { t } from '../i18n.js';
 import { timelineList } from '../timeline.js';
@@ -19,13 +19,7 @@ export async function render({ main, params }) {
   const queueError = errorSlot('queue-error');
   const queue = h('ul', { class: 'plain queue', id: 'queue', 'aria-label': t('support.requests') });
   const detail = h('section', { class: 'card request-detail', id: 'request-detail', 'aria-label': t('support.request') });
-  replace(
-    main,
-    h('h1', {}, t('support.title')),
-    h('div', { class: 'filters' }, h('label', { for: 'queue-status' }, t('support.status')), filter),
-    queueError,
-    h('div', { class: 'support' }, queue, detail),
-  );
+  showPage(main, t('support.title'), h('div', { class: 'filters' }, h('label', { for: 'queue-status' }, t('support.status')), filter), queueError, h('div', { class: 'support' }, queue, detail));
 
   async function loadQueue() {
     showError(queueError, null);
