@@ -22,7 +22,13 @@ function bundleSegments(): Promise<string> {
     minify: true,
     write: false,
     logLevel: 'silent',
-  }).then((result) => result.outputFiles[0].text);
+  })
+    .then((result) => result.outputFiles[0].text)
+    .catch((err: unknown) => {
+      // Not remembered: the next page load tries again (Express answers this one 500).
+      segmentsModule = undefined;
+      throw err;
+    });
   return segmentsModule;
 }
 
