@@ -1,113 +1,31 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { CONSOLE_DIR } from '../src/console/router';
-import { ERROR_STATUS } from '../src/errors';
-import { CHANNELS, CHANNEL_STATUSES, MESSAGE_STATUSES, NUMBER_KINDS, NUMBER_TYPES, REQUEST_STATUSES, ROLES, WEBHOOK_STATUSES } from '../src/db/models';
 import { eventually } from './support/eventually';
 import {
   CONSOLE_LANGUAGES as LANGS,
-  consoleCatalogueFiles,
   consoleWords,
   everyConsolePage,
   launchBrowser,
   requireChromium,
+  SCREENSHOTS,
   signIn,
   signInWithWords,
   type ConsoleEntry as Entry,
   type TestBrowser,
-  type TrackedPage,
 } from './support/browser';
-import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
+import { carrierNumbers, trackTabs } from './support/console-suite';
+import { call, createTestWorkspace, startStack, supportKey, type Stack, type TestWorkspace } from './support/stack';
 
 /*
- * The console in Icelandic and English: every catalogue entry holds both languages, every key the
- * code uses exists, and in a real browser each page speaks the language the browser asks for (or
- * the one chosen in the switch, remembered), with dates and numbers formatted for it and no key
- * shown raw.
+ * The console in Icelandic and English in a real browser: each page speaks the language the
+ * browser asks for (or the one chosen in the switch, remembered), with dates and numbers formatted
+ * for it and no key shown raw. test/console-catalogues.test.ts checks, without a browser, that
+ * every catalogue entry holds both languages and every key the code uses exists.
  */
 
 type Catalogue = Record<string, Entry>;
-const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
-
-function consoleSources(dir = path.join(CONSOLE_DIR, 'js')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? consoleSources(path.join(dir, e.name)) : e.name.endsWith('.js') ? [path.join(dir, e.name)] : [],
-  );
-}
-
-const placeholders = (entry: Entry) =>
-  [...new Set((typeof entry === 'string' ? [entry] : Object.values(entry)).flatMap((text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])))].sort();
-
-describe('console catalogues', () => {
-  const files = consoleCatalogueFiles();
-  const catalogues: Record<string, Catalogue> = { is: consoleWords('is'), en: consoleWords('en') };
-
-  it('when an entry is in a catalogue, then it has every language, with the same placeholders and plural shape', () => {
-    for (const [file, entries] of Object.entries(files)) {
-      for (const [key, entry] of Object.entries(entries)) {
-        assert.deepEqual(Object.keys(entry).sort(), [...LANGS].sort(), `languages of ${key} in ${file}`);
-        for (const lang of LANGS) {
-          assert.ok(typeof entry[lang] === 'string' || (typeof entry[lang] === 'object' && typeof entry[lang].other === 'string'), `${lang}.${key} is a text or has an "other" form`);
-          assert.deepEqual(placeholders(entry[lang]), placeholders(entry.en), `placeholders of ${lang}.${key}`);
-          assert.equal(typeof entry[lang], typeof entry.en, `shape of ${lang}.${key}`);
-        }
-      }
-    }
-  });
-
-  it('when a catalogue file exists, then the console loads it, and no key is in two of them', () => {
-    const loaded = [...readFileSync(path.join(CONSOLE_DIR, 'js', 'i18n.js'), 'utf8').matchAll(/from '\.\.\/i18n\/([\w-]+\.json)'/g)].map((m) => m[1]);
-    assert.deepEqual(loaded.sort(), Object.keys(files).sort());
-    const seen = new Map<string, string>();
-    for (const [file, entries] of Object.entries(files)) {
-      for (const key of Object.keys(entries)) {
-        assert.equal(seen.get(key), undefined, `${key} is in ${file} and in ${seen.get(key)}`);
-        seen.set(key, file);
-      }
-    }
-  });
-
-  it('when the code names a key, then both catalogues have it', () => {
-    const used = new Map<string, string>();
-    for (const file of consoleSources()) {
-      // t('key'...), has('key'), and page labels/titles given as keys ({ label: 'nav.chat' })
-      for (const m of readFileSync(file, 'utf8').matchAll(/\b(?:t|has)\(\s*'([\w.]+)'|\b(?:label|title): '([a-z]+\.[\w.]+)'/g)) {
-        used.set(m[1] ?? m[2], path.relative(CONSOLE_DIR, file));
-      }
-    }
-    assert.ok(used.size > 100, `only ${used.size} keys found: the pattern no longer matches the code`);
-    for (const lang of LANGS) {
-      const missing = [...used].filter(([key]) => !(key in catalogues[lang])).map(([key, file]) => `${key} (${file})`);
-      assert.deepEqual(missing, [], `keys missing in ${lang}`);
-    }
-  });
-
-  it('when the API can answer a code or an enum value, then both catalogues have words for it', () => {
-    // the keys the code builds from values: `error.${code}`, `messageStatus.${status}`, ...
-    const steps = [...readFileSync(path.join(__dirname, '..', 'src', 'workflows', 'numberRequest.ts'), 'utf8').matchAll(/note\('(\w+)'/g)].map((m) => m[1]);
-    assert.ok(steps.length >= 10, 'timeline steps found in the workflow');
-    const built = [
-      ...Object.keys(ERROR_STATUS).map((c) => `error.${c}`),
-      'error.network',
-      ...MESSAGE_STATUSES.map((s) => `messageStatus.${s}`),
-      ...REQUEST_STATUSES.map((s) => `requestStatus.${s}`),
-      ...CHANNEL_STATUSES.map((s) => `channelStatus.${s}`),
-      'channelStatus.disabled',
-      ...WEBHOOK_STATUSES.map((s) => `webhook.${s}`),
-      ...['ours', 'elsewhere', 'none'].map((w) => `own.webhook.${w}`),
-      ...NUMBER_KINDS.map((k) => `numberKind.${k}`),
-      ...[...NUMBER_TYPES, 'alphanumeric'].map((t) => `numberType.${t}`),
-      ...CHANNELS.map((c) => `channel.${c}`),
-      ...ROLES.map((r) => `role.${r}`),
-      ...steps.map((s) => `step.${s}`),
-    ];
-    for (const lang of LANGS) {
-      assert.deepEqual(built.filter((key) => !(key in catalogues[lang])), [], `words missing in ${lang}`);
-    }
-  });
-});
 
 describe('web console in Icelandic and English (headless Chromium)', function () {
   this.timeout(120_000);
@@ -117,18 +35,15 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
   let requestId: string;
   let conversationId: string;
   const catalogues: Record<string, Catalogue> = { is: consoleWords('is'), en: consoleWords('en') };
-  const tabs: TrackedPage[] = [];
+  // no missing key (t() logs one as an error), no uncaught error, no CSP violation in any tab
+  const tabs = trackTabs();
 
   before(async function () {
     requireChromium(this);
     stack = await startStack();
     // a workspace with a connected number, a thread with a reply and a request waiting for support
     ws = await createTestWorkspace({ name: 'Bakaríið' });
-    const [ours] = await createSharedNumbers(1);
-    const added = await call(stack.sandbox.url, 'POST', '/sandbox/numbers', {
-      body: { accountSid: PLATFORM_ACCOUNT.accountSid, phoneNumber: ours.e164, type: 'local', smsUrl: `${stack.url}/webhooks/twilio/sms` },
-    });
-    assert.equal(added.status, 201, JSON.stringify(added.body));
+    const [ours] = await carrierNumbers(stack, 1);
     assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms`, { key: ws.admin, body: { numberId: ours.id } })).status, 200);
     const inbound = await call(stack.sandbox.url, 'POST', '/sandbox/inbound', { body: { from: '+3546123456', to: ours.e164, body: 'Er kakan tilbúin?' } });
     assert.equal(inbound.status, 200, JSON.stringify(inbound.body));
@@ -144,13 +59,6 @@ describe('web console in Icelandic and English (headless Chromium)', function ()
     assert.equal((await call(stack.url, 'PUT', `/v1/workspaces/${ws.id}/sms/provider-account`, { key: ws.admin, body: own })).status, 200);
     assert.equal((await call(stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/sender-ids`, { key: ws.admin, body: { senderId: 'BAKARI', country: 'IS' } })).status, 201);
     conversationId = await eventually('the inbound text to open a thread', async () => (await call(stack.url, 'GET', `/v1/workspaces/${ws.id}/conversations`, { key: ws.agent })).body.data[0]?.id as string | undefined, 5000);
-  });
-
-  afterEach(() => {
-    // no missing key (t() logs one as an error), no uncaught error, no CSP violation
-    const errors = tabs.flatMap((t) => t.errors);
-    tabs.length = 0;
-    assert.deepEqual(errors, []);
   });
 
   after(async () => {

@@ -9,6 +9,9 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumAvailable = () => existsSync(CHROMIUM_PATH);
 
+/** Where the browser tests write the console's screenshots (the docs show them). */
+export const SCREENSHOTS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
+
 /** CI=true (or any value but false/0), as CI services set it. */
 export const underCi = () => !!process.env.CI && !['false', '0'].includes(process.env.CI.toLowerCase());
 
