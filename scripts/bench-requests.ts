@@ -2,8 +2,8 @@
  * How long a custom-number request takes from support's approval to the requester's email (the
  * number bought at the sandbox, linked, connected, mailed), on the test stack (test/support/stack.ts):
  *   npx tsx scripts/bench-requests.ts [--requests 10]
- * The figure the approval tests (test/requests-approval.test.ts, formerly test/requests.test.ts) used to
- * bound (< 5 s); a bound on a shared machine belongs here.
+ * The figure the approval tests (test/requests-approval.test.ts) used to bound (< 5 s); a bound on a
+ * shared machine belongs here.
  */
 import { issueApiKey } from '../src/workspaces/store';
 import { call, createTestWorkspace, startStack } from '../test/support/stack';

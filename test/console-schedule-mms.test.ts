@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { consoleWords, launchBrowser, requireChromium, signInWithWords, type TestBrowser, type TrackedPage } from './support/browser';
+import { consoleWords, launchBrowser, requireChromium, SCREENSHOTS, signInWithWords, type TestBrowser } from './support/browser';
+import { trackTabs } from './support/console-suite';
 import { call, createTestWorkspace, startStack, type Stack, type TestWorkspace } from './support/stack';
 import { connectNumber, handsetSends, sharedNumber } from './support/inbound';
 import { eventually } from './outbound.support';
@@ -13,21 +14,14 @@ import { samplePicture } from './support/picture';
  * shows in the thread through the API's media proxy. Screenshots of both pages in docs/screenshots/.
  */
 
-const SCREENSHOTS = path.join(__dirname, '..', 'docs', 'screenshots');
-
 describe('console: scheduled messages and pictures (headless Chromium)', function () {
   this.timeout(120_000);
   let stack: Stack;
-  const tabs: TrackedPage[] = [];
+  const tabs = trackTabs();
 
   before(async function () {
     requireChromium(this);
     stack = await startStack({ env: { SCHEDULE_HORIZON_DAYS: '7' } });
-  });
-  afterEach(() => {
-    const errors = tabs.flatMap((t) => t.errors);
-    tabs.length = 0;
-    assert.deepEqual(errors, []);
   });
   after(async () => stack?.stop());
 
