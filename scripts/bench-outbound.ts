@@ -4,7 +4,8 @@
  * 429), and reports per run:
  *   - drain time / the carrier's minimum (total segments over the numbers' summed rates), the
  *     drain measured from the first request to the carrier sending the last message;
- *   - API accept latency p50/p99 at the given request rate;
+ *   - API accept latency p50/p99 at the given request rate, and how many requests got no answer
+ *     (unanswered: sent again with their Idempotency-Key, as a client would);
  *   - pace: messages the carrier refused (30001 queue overflow) and messages it had to hold back
  *     because they arrived before the number's previous segment had left (> HOLD_MS);
  *   - duplicates and losses, from the carrier's ground truth (GET /sandbox/messages);
@@ -35,6 +36,7 @@ import { cpuSecondsOfTree } from './cpu-time';
 import { ACCOUNT, createSenders, platformEnv, reportChildLine, sleep, startWorkers, type Env, type Sender } from './bench-outbound-platform';
 
 const MAX_IN_FLIGHT = 500;
+const MAX_UNANSWERED = 5000;
 /** A message the carrier held longer than this before sending arrived ahead of its number's pace. */
 const HOLD_MS = 250;
 
@@ -81,6 +83,7 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
     const ids: string[] = [];
     const acceptedBodies = new Set<string>();
     let refusedByApi = 0;
+    let unanswered = 0;
     let inFlight = 0;
     const started = Date.now();
     const interval = 1000 / opts.rate;
@@ -94,11 +97,19 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
       sends.push(
         (async () => {
           const t = performance.now();
-          const res = await fetch(`${env.apiUrl}/v1/workspaces/${sender.workspaceId}/messages`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${sender.key}`, 'content-type': 'application/json', 'idempotency-key': `${opts.run}-${i}` },
-            body: JSON.stringify({ channel: 'sms', to, body }),
-          });
+          // As the README asks of clients: a request that got no answer (here, a connection the
+          // overloaded API did not accept within undici's 10 s) is sent again with its key.
+          let res: Response | undefined;
+          while (!res) {
+            res = await fetch(`${env.apiUrl}/v1/workspaces/${sender.workspaceId}/messages`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${sender.key}`, 'content-type': 'application/json', 'idempotency-key': `${opts.run}-${i}` },
+              body: JSON.stringify({ channel: 'sms', to, body }),
+            }).catch(() => {
+              if (++unanswered > MAX_UNANSWERED) throw new Error(`more than ${MAX_UNANSWERED} requests got no answer`);
+              return undefined;
+            });
+          }
           const json = (await res.json()) as { id?: string };
           latencies.push(performance.now() - t);
           if (res.status === 202 && json.id) {
@@ -161,6 +172,7 @@ async function runOnce(env: Env, opts: { run: string; workers: number; throttle:
       acceptP50: Number(percentile(sortedLatencies, 50).toFixed(1)),
       acceptP99: Number(percentile(sortedLatencies, 99).toFixed(1)),
       refusedByApi,
+      unanswered,
       paceRefused: outbound.filter((m) => m.errorCode === 30001 || m.errorCode === 30022).length,
       heldBack: outbound.filter((m) => m.dateSent !== null && m.dateSent - m.dateCreated > HOLD_MS).length,
       duplicates: [...counts.values()].reduce((a, n) => a + n - 1, 0),
