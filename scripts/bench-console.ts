@@ -2,9 +2,8 @@
  * How long each console page takes to load in headless Chromium (the document, its modules, the key
  * check and the page's own API calls), on the test stack (test/support/stack.ts):
  *   npx tsx scripts/bench-console.ts [--loads 5]
- * The figure the console's browser test (now test/console-communication-and-pages.test.ts) used
- * to bound (< 2 s, "well under a second" idle); a bound on a shared machine belongs here. Needs
- * Chromium (scripts/ensure-chromium.sh).
+ * The figure test/console-communication-and-pages.test.ts used to bound (< 2 s, "well under a
+ * second" idle); a bound on a shared machine belongs here. Needs Chromium (scripts/ensure-chromium.sh).
  */
 import { call, createSharedNumbers, createTestWorkspace, PLATFORM_ACCOUNT, startStack, supportKey } from '../test/support/stack';
 import { launchBrowser, signIn } from '../test/support/browser';

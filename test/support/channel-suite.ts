@@ -1,4 +1,4 @@
-import { call, type ApiResponse, startStack, type Stack } from './stack';
+import { call, type ApiResponse, stackPerSuite, type Stack } from './stack';
 
 /** How long a released shared number stays reserved for its workspace before it returns to the pool. */
 const COOLDOWN_SECONDS = 3;
@@ -15,14 +15,6 @@ export interface ChannelSuite {
  * registers, in the calling `describe`, the hooks that start it (with a short number cool-down) and stop it.
  */
 export function channelSuite(): ChannelSuite {
-  let running: Stack | undefined;
-  before(async () => {
-    running = await startStack({ env: { NUMBER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS) } });
-  });
-  after(async () => running?.stop());
-  const stack = () => {
-    if (!running) throw new Error('the channel stack is not running: read it inside a hook or a test');
-    return running;
-  };
+  const stack = stackPerSuite({ env: { NUMBER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS) } });
   return { stack, api: (method, path, key, body) => call(stack().url, method, path, { key, body }) };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { call, createTestWorkspace, PLATFORM_ACCOUNT, startStack, type ApiResponse, type Stack, type TestWorkspace } from './stack';
+import { call, createTestWorkspace, PLATFORM_ACCOUNT, stackPerSuite, type ApiResponse, type Stack, type TestWorkspace } from './stack';
 import { connectNumber, sharedNumber } from './inbound';
 
 /*
@@ -28,16 +28,7 @@ export interface InboundSuite {
  * provider accounts at the sandbox) and stop it, and returns the helpers that use it.
  */
 export function inboundSuite(): InboundSuite {
-  let running: Stack | undefined;
-  before(async function () {
-    running = await startStack({ env: { WEBHOOK_HEALTH_INTERVAL_SECONDS: '0' }, sandbox: { accounts: [PLATFORM_ACCOUNT, BYO_ACCOUNT] } });
-  });
-  after(async () => running?.stop());
-
-  const stack = () => {
-    if (!running) throw new Error('the inbound stack is not running (inboundSuite() starts it in its describe\'s before hook)');
-    return running;
-  };
+  const stack = stackPerSuite({ env: { WEBHOOK_HEALTH_INTERVAL_SECONDS: '0' }, sandbox: { accounts: [PLATFORM_ACCOUNT, BYO_ACCOUNT] } });
   const get = (ws: TestWorkspace, path: string) => call(stack().url, 'GET', `/v1/workspaces/${ws.id}${path}`, { key: ws.agent });
 
   async function workspaceWithNumber() {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
 import { createProvider, type SmsProvider } from '../../src/provider';
 import { eventually } from './eventually';
-import { PLATFORM_ACCOUNT, call, createTestWorkspace, startStack, supportKey, type ApiResponse, type Stack, type TestWorkspace } from './stack';
+import { PLATFORM_ACCOUNT, call, createTestWorkspace, stackPerSuite, supportKey, type ApiResponse, type Stack, type TestWorkspace } from './stack';
 
 /*
  * The stack and helpers of the custom-number request test files (test/requests-*.test.ts but
@@ -39,15 +39,11 @@ export interface RequestsState {
  * stack, and returns the helpers that use it.
  */
 export function requestsSuite() {
+  const stack = stackPerSuite({ env: { PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), NUMBER_REQUESTS_OPEN_LIMIT: String(OPEN_LIMIT) }, clearFaults: true });
   let running: RequestsState | undefined;
-  before(async function () {
-    const stack = await startStack({ env: { PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS), NUMBER_REQUESTS_OPEN_LIMIT: String(OPEN_LIMIT) } });
-    running = { stack, support: await supportKey(), provider: createProvider({ ...PLATFORM_ACCOUNT, baseUrl: stack.sandbox.url }) };
+  before(async () => {
+    running = { stack: stack(), support: await supportKey(), provider: createProvider({ ...PLATFORM_ACCOUNT, baseUrl: stack().sandbox.url }) };
   });
-  afterEach(async () => {
-    await call(state().stack.sandbox.url, 'DELETE', '/sandbox/faults');
-  });
-  after(async () => running?.stack.stop());
 
   /** The file's running stack, support key and provider client (from its `before` hook on). */
   function state(): RequestsState {

@@ -97,6 +97,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+/**
+ * A stack of the calling `describe`'s own: its hooks start it before the tests and stop it after
+ * them (and, with `clearFaults`, clear the sandbox's injected faults after each test). Returns the
+ * running stack, to read inside a hook or a test.
+ */
+export function stackPerSuite(options: StackOptions & { clearFaults?: boolean } = {}): () => Stack {
+  let running: Stack | undefined;
+  before(async () => {
+    running = await startStack(options);
+  });
+  if (options.clearFaults) {
+    afterEach(async () => {
+      if (running) await call(running.sandbox.url, 'DELETE', '/sandbox/faults');
+    });
+  }
+  after(async () => running?.stop());
+  return () => {
+    if (!running) throw new Error('the stack is not running: read it inside a hook or a test');
+    return running;
+  };
+}
+
 export interface TestWorkspace {
   id: string;
   admin: string;
