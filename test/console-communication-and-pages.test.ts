@@ -18,7 +18,7 @@ import { call, createTestWorkspace, supportKey, type TestWorkspace } from './sup
 describe('web console: Communication, Chat and every page (headless Chromium)', function () {
   this.timeout(120_000);
   const ui = consoleSuite();
-  const { tab, needs, carrierNumbers } = ui;
+  const { tab, carrierNumbers } = ui;
   /** The workspace the Communication and Chat tests fill: the screenshots show it. */
   let demo: TestWorkspace | undefined;
 
@@ -57,8 +57,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       return dialog;
     }
 
-    it('when the agent writes a message, then the count of characters, segments and encoding follows as the carrier counts', async function () {
-      needs(this, 'POST /v1/workspaces/{ws}/messages');
+    it('when the agent writes a message, then the count of characters, segments and encoding follows as the carrier counts', async () => {
       const agent = await tab(ws.agent);
       await agent.getByRole('link', { name: 'Communication' }).click();
       const newButton = agent.getByRole('button', { name: 'New' });
@@ -88,8 +87,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       await agent.keyboard.press('Escape');
     });
 
-    it('when the agent sends an SMS from Communication, then its status moves to Delivered and the carrier got it once', async function () {
-      needs(this, 'POST /v1/workspaces/{ws}/messages', 'GET /v1/workspaces/{ws}/messages/{id}');
+    it('when the agent sends an SMS from Communication, then its status moves to Delivered and the carrier got it once', async () => {
       const agent = await tab(ws.agent);
       const dialog = await newMessage(agent, customer, 'Your cake is ready for pickup ☺');
       const shown = await dialog.locator('.count').innerText();
@@ -106,8 +104,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       assert.equal(atCarrier[0].from, ours.e164);
     });
 
-    it('when the recipient is not a phone number, then the dialog says so and nothing is sent', async function () {
-      needs(this, 'POST /v1/workspaces/{ws}/messages');
+    it('when the recipient is not a phone number, then the dialog says so and nothing is sent', async () => {
       const agent = await tab(ws.agent);
       const dialog = await newMessage(agent, '12345', 'Hello');
       await dialog.getByRole('button', { name: 'Send' }).click();
@@ -116,8 +113,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       await agent.keyboard.press('Escape');
     });
 
-    it('when the handset is unreachable, then the message ends Not delivered with the reason in words', async function () {
-      needs(this, 'POST /v1/workspaces/{ws}/messages', 'GET /v1/workspaces/{ws}/messages/{id}');
+    it('when the handset is unreachable, then the message ends Not delivered with the reason in words', async () => {
       const agent = await tab(ws.agent);
       const dialog = await newMessage(agent, UNREACHABLE, 'Are you there?');
       await dialog.getByRole('button', { name: 'Send' }).click();
@@ -126,9 +122,8 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       assert.match(await item.locator('[data-role=reason]').innerText(), /unreachable.*\(code 30003\)/);
     });
 
-    it('when the customer replies through the carrier, then the reply appears in Chat under the SMS icon without a reload', async function () {
-      needs(this, 'GET /v1/workspaces/{ws}/conversations', 'GET /v1/workspaces/{ws}/conversations/{id}/messages', 'POST /webhooks/twilio/sms');
-      if (ui.routes.has('POST /v1/workspaces/{ws}/messages')) await delivered(customer, 'Your cake is ready for pickup ☺');
+    it('when the customer replies through the carrier, then the reply appears in Chat under the SMS icon without a reload', async () => {
+      await delivered(customer, 'Your cake is ready for pickup ☺');
       const agent = await tab(ws.agent);
       await agent.goto(`${ui.stack.url}/app/#/chat`);
       await agent.getByRole('heading', { name: 'Chat' }).waitFor();
@@ -157,9 +152,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       const history = agent.locator('#history');
       await history.locator('.bubble.inbound', { hasText: 'Great, I will come at 5!' }).waitFor();
       const outbound = history.locator('.bubble.outbound', { hasText: 'Your cake is ready for pickup' });
-      if (ui.routes.has('POST /v1/workspaces/{ws}/messages')) {
-        assert.equal(await outbound.locator('[data-role=status]').innerText(), 'Delivered');
-      }
+      assert.equal(await outbound.locator('[data-role=status]').innerText(), 'Delivered');
       // opening the thread marks it read
       await agent.locator('.thread-item.selected:not([data-unread="1"])').waitFor();
 
@@ -171,8 +164,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       assert.ok(atCarrier.some((m: { body: string }) => m.body === 'See you at 5 🎂'));
     });
 
-    it('when the add-on is off, then the agent sees sending refused with the way to turn it on', async function () {
-      needs(this, 'POST /v1/workspaces/{ws}/messages');
+    it('when the add-on is off, then the agent sees sending refused with the way to turn it on', async () => {
       const off = await createTestWorkspace({ addon: false });
       const dialog = await newMessage(await tab(off.agent), customer, 'Hello');
       await dialog.getByRole('button', { name: 'Send' }).click();
@@ -191,7 +183,7 @@ describe('web console: Communication, Chat and every page (headless Chromium)', 
       return ws;
     }
 
-    it('when opened fresh, then it fits a narrow window and a screenshot is written', async function () {
+    it('when opened fresh, then it fits a narrow window and a screenshot is written', async () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
       const ws = await demoWorkspace();
       const supportSecret = await supportKey();

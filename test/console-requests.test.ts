@@ -11,11 +11,10 @@ import { call, createTestWorkspace, supportKey } from './support/stack';
 describe('web console: custom number requests (headless Chromium)', function () {
   this.timeout(120_000);
   const ui = consoleSuite();
-  const { tab, needs } = ui;
+  const { tab } = ui;
 
   describe('custom numbers: the admin asks, support approves', () => {
-    it('when the admin requests a custom number from the Configure dialog, then the request and its timeline show', async function () {
-      needs(this, 'POST /v1/workspaces/{ws}/sms/number-requests', 'GET /v1/workspaces/{ws}/sms/number-requests');
+    it('when the admin requests a custom number from the Configure dialog, then the request and its timeline show', async () => {
       const ws = await createTestWorkspace({ name: 'Florist' });
       const admin = await tab(ws.admin);
       await admin.goto(`${ui.stack.url}/app/#/settings/sms`);
@@ -41,8 +40,7 @@ describe('web console: custom number requests (headless Chromium)', function () 
       assert.ok((await request.locator('.timeline li').count()) >= 1);
     });
 
-    it('when support approves a candidate in the support page, then the number appears in the admin\'s dropdown', async function () {
-      needs(this, 'GET /v1/support/number-requests', 'GET /v1/support/number-requests/{id}/candidates', 'POST /v1/support/number-requests/{id}/approve');
+    it('when support approves a candidate in the support page, then the number appears in the admin\'s dropdown', async () => {
       // the admin's request, and the admin's Settings page following it
       const ws = await createTestWorkspace({ name: 'Florist' });
       const asked = await call(ui.stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/number-requests`, {
@@ -78,8 +76,7 @@ describe('web console: custom number requests (headless Chromium)', function () 
       assert.match(await option.innerText(), /Your custom number/);
     });
 
-    it('when support rejects without a reason, then it is asked for one; with one, the request is Rejected', async function () {
-      needs(this, 'POST /v1/support/number-requests/{id}/reject');
+    it('when support rejects without a reason, then it is asked for one; with one, the request is Rejected', async () => {
       const ws = await createTestWorkspace({ name: 'Florist' });
       const res = await call(ui.stack.url, 'POST', `/v1/workspaces/${ws.id}/sms/number-requests`, { key: ws.admin, body: { country: 'US', type: 'toll_free' } });
       assert.equal(res.status, 202, JSON.stringify(res.body));

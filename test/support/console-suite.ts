@@ -44,11 +44,7 @@ export function trackTabs(): TrackedPage[] {
 export interface ConsoleSuite {
   readonly stack: Stack;
   readonly browser: TestBrowser;
-  /** The API's routes, as "METHOD /path" from its OpenAPI document. */
-  readonly routes: Set<string>;
   readonly tabs: TrackedPage[];
-  /** Skips a test, saying why, while a route it needs has not landed in the API yet. */
-  needs(ctx: Mocha.Context, ...wanted: string[]): void;
   /** A new tab, tracked, signed in with `key`. */
   tab(key: string): Promise<Page>;
   /** Shared numbers that exist at the carrier too, their texts forwarded to our inbound webhook. */
@@ -62,7 +58,6 @@ export interface ConsoleSuite {
 export function consoleSuite(): ConsoleSuite {
   let stack: Stack | undefined;
   let browser: TestBrowser | undefined;
-  let routes = new Set<string>();
   const tabs = trackTabs();
 
   before(async function () {
@@ -72,8 +67,6 @@ export function consoleSuite(): ConsoleSuite {
       sandbox: { deliveryFailures: { [UNREACHABLE]: 30003 } },
     });
     browser = await launchBrowser();
-    const spec = (await call(stack.url, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    routes = new Set(Object.entries(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)));
   });
 
   after(async () => {
@@ -90,17 +83,7 @@ export function consoleSuite(): ConsoleSuite {
       assert.ok(browser, 'the browser is launched in the suite\'s before hook');
       return browser;
     },
-    get routes() {
-      return routes;
-    },
     tabs,
-    needs(ctx, ...wanted) {
-      const missing = wanted.filter((r) => !routes.has(r));
-      if (missing.length) {
-        console.log(`      (skipped: the API has no ${missing.join(', ')} yet)`);
-        ctx.skip();
-      }
-    },
     async tab(key) {
       const tracked = await suite.browser.newPage();
       tabs.push(tracked);
